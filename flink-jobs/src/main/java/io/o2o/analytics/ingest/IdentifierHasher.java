@@ -1,0 +1,71 @@
+package io.o2o.analytics.ingest;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Replaces personal identifiers (device ids, MAC addresses, phone numbers) with a keyed hash
+ * (HMAC-SHA256, truncated to 128 bits) at ingestion, so that no raw identifier travels further than the
+ * parser. A keyed hash rather than a plain one: without the key, nobody can confirm a guessed phone number
+ * against a stored hash.
+ *
+ * <p>Identifiers are normalised first so that one device or phone always hashes the same way:
+ * {@code A4-5E-60-01-02-03} and {@code a4:5e:60:01:02:03} are one MAC, {@code +86 138 0013 8000} and
+ * {@code +8613800138000} are one phone.
+ */
+public final class IdentifierHasher implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final int HASH_BYTES = 16;
+
+    private final byte[] key;
+    private transient Mac mac;
+
+    public IdentifierHasher(byte[] key) {
+        if (key == null || key.length < 16) {
+            throw new IllegalArgumentException("The identifier hash key must be at least 16 bytes long");
+        }
+        this.key = key.clone();
+    }
+
+    public String hashDevice(String rawDeviceId) {
+        return hash("device", normaliseDevice(rawDeviceId));
+    }
+
+    public String hashPhone(String rawPhone) {
+        return hash("phone", rawPhone.replaceAll("[^0-9+]", ""));
+    }
+
+    private String hash(String domain, String normalised) {
+        Mac m = mac();
+        m.update(domain.getBytes(StandardCharsets.UTF_8));
+        m.update((byte) 0);
+        byte[] digest = m.doFinal(normalised.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, HASH_BYTES);
+    }
+
+    private static String normaliseDevice(String raw) {
+        String trimmed = raw.trim().toLowerCase(Locale.ROOT);
+        if (trimmed.matches("([0-9a-f]{2}[:-]){5}[0-9a-f]{2}")) {
+            return trimmed.replace('-', ':');
+        }
+        return trimmed;
+    }
+
+    private Mac mac() {
+        if (mac == null) {
+            try {
+                mac = Mac.getInstance(ALGORITHM);
+                mac.init(new SecretKeySpec(key, ALGORITHM));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+            }
+        }
+        return mac;
+    }
+}

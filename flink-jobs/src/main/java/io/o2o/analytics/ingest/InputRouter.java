@@ -1,0 +1,89 @@
+package io.o2o.analytics.ingest;
+
+import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.IdentityLink;
+import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.OnlineEvent;
+import io.o2o.analytics.records.PosTransaction;
+import io.o2o.analytics.records.StoreSensorEvent;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Splits parsed input into one stream per event type (pings on the main output, the rest on side
+ * outputs), sends dead letters aside, rejects events that are already behind the watermark, and emits a
+ * health tick for every record. Counts records and dead letters per topic and reason as Flink metrics.
+ */
+public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<StoreSensorEvent> SENSORS = new OutputTag<>("store-sensors") {};
+    public static final OutputTag<OnlineEvent> ONLINE = new OutputTag<>("online-events") {};
+    public static final OutputTag<PosTransaction> POS = new OutputTag<>("pos-transactions") {};
+    public static final OutputTag<IdentityLink> LINKS = new OutputTag<>("identity-links") {};
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    public static final OutputTag<HealthTick> HEALTH = new OutputTag<>("health") {};
+
+    /** Job accumulators, for a run's summary. */
+    public static final String RECORDS_ACCUMULATOR = "input.records";
+    public static final String DEAD_LETTERS_ACCUMULATOR = "input.deadLetters";
+
+    private transient MetricGroup metrics;
+    private transient Map<String, Counter> counters;
+    private transient LongCounter recordsTotal;
+    private transient LongCounter deadLettersTotal;
+
+    @Override
+    public void open(OpenContext openContext) {
+        metrics = getRuntimeContext().getMetricGroup().addGroup("input");
+        counters = new HashMap<>();
+        recordsTotal = new LongCounter();
+        deadLettersTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(RECORDS_ACCUMULATOR, recordsTotal);
+        getRuntimeContext().addAccumulator(DEAD_LETTERS_ACCUMULATOR, deadLettersTotal);
+    }
+
+    @Override
+    public void processElement(Ingested in, Context ctx, Collector<LbsPing> out) {
+        String topic = in.topic().defaultTopicName();
+        count(topic, "records");
+        recordsTotal.add(1);
+        DeadLetter deadLetter = in.deadLetter();
+        long watermark = ctx.timerService().currentWatermark();
+        if (deadLetter == null && in.eventTime() <= watermark) {
+            deadLetter = new DeadLetter(
+                    topic,
+                    DeadLetterReason.LATE_EVENT.code(),
+                    "event time " + in.eventTime() + " is behind the watermark " + watermark,
+                    in.toString(),
+                    watermark);
+        }
+        if (deadLetter != null) {
+            count(topic, "deadLetters." + deadLetter.reason());
+            deadLettersTotal.add(1);
+            ctx.output(DEAD_LETTERS, deadLetter);
+            ctx.output(HEALTH, new HealthTick(topic, 1, deadLetter.reason(), deadLetter.receivedAtMillis()));
+            return;
+        }
+        ctx.output(HEALTH, new HealthTick(topic, 1, null, in.eventTime()));
+        switch (in.topic()) {
+            case LBS_PINGS -> out.collect(in.ping());
+            case STORE_SENSORS -> ctx.output(SENSORS, in.sensor());
+            case ONLINE_EVENTS -> ctx.output(ONLINE, in.online());
+            case POS_TRANSACTIONS -> ctx.output(POS, in.pos());
+            case IDENTITY_LINKS -> ctx.output(LINKS, in.link());
+        }
+    }
+
+    private void count(String topic, String what) {
+        counters.computeIfAbsent(topic + '.' + what, name -> metrics.addGroup("topic", topic).counter(what)).inc();
+    }
+}

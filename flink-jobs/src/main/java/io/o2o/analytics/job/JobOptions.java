@@ -1,0 +1,257 @@
+package io.o2o.analytics.job;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.records.InputTopic;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the location analytics job, with its default. {@code --help} and the README's option
+ * table are generated from this list ({@link CommandLine#help()}), so they cannot drift apart.
+ */
+public final class JobOptions {
+    private JobOptions() {}
+
+    public enum SourceKind {
+        simulator,
+        kafka
+    }
+
+    public enum OutputKind {
+        /** visits and dead letters to Kafka topics */
+        kafka,
+        /** visits and dead letters as JSON lines under output.dir */
+        files
+    }
+
+    public enum StateBackendKind {
+        rocksdb,
+        hashmap
+    }
+
+    public static final ConfigOption<String> FENCES = ConfigOptions.key("fences")
+            .stringType()
+            .defaultValue(FenceCatalog.SAMPLE_CITY)
+            .withDescription("GeoJSON fence file (path, or classpath: resource). Read once by the client and "
+                    + "shipped with the job, so task managers need no copy.");
+
+    public static final ConfigOption<SourceKind> SOURCE = ConfigOptions.key("source")
+            .enumType(SourceKind.class)
+            .defaultValue(SourceKind.simulator)
+            .withDescription("Where input comes from: the built-in city simulator, or the Kafka input topics.");
+
+    public static final ConfigOption<OutputKind> OUTPUTS = ConfigOptions.key("outputs")
+            .enumType(OutputKind.class)
+            .noDefaultValue()
+            .withDescription("Where visits and dead letters go: kafka or files. Default: kafka when the source is "
+                    + "kafka, files otherwise.");
+
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("bounded")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Read the Kafka topics up to their current end, then finish (replays, tests). "
+                    + "The simulator is always bounded.");
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType()
+            .defaultValue("localhost:9092")
+            .withDescription("Kafka bootstrap servers.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType()
+            .defaultValue("o2o-location-analytics")
+            .withDescription("Kafka consumer group id (offsets are committed on checkpoints).");
+
+    public static final ConfigOption<String> TOPIC_VISITS = ConfigOptions.key("topic.visits")
+            .stringType()
+            .defaultValue("visits")
+            .withDescription("Output topic for enter, exit, visit and pass_by decisions.");
+
+    public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("topic.dead-letters")
+            .stringType()
+            .defaultValue("dead-letters")
+            .withDescription("Output topic for records that could not be used, with the reason.");
+
+    public static final Map<InputTopic, ConfigOption<String>> INPUT_TOPICS = inputTopicOptions();
+
+    public static final ConfigOption<String> INFLUXDB_URL = ConfigOptions.key("influxdb.url")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("InfluxDB URL (e.g. http://localhost:8086). Without it, metrics are written as line "
+                    + "protocol under output.dir.");
+
+    public static final ConfigOption<String> INFLUXDB_ORG = ConfigOptions.key("influxdb.org")
+            .stringType()
+            .defaultValue("o2o")
+            .withDescription("InfluxDB organisation.");
+
+    public static final ConfigOption<String> INFLUXDB_BUCKET = ConfigOptions.key("influxdb.bucket")
+            .stringType()
+            .defaultValue("o2o_analytics")
+            .withDescription("InfluxDB bucket (the database on InfluxDB 1.x).");
+
+    public static final ConfigOption<String> INFLUXDB_TOKEN = ConfigOptions.key("influxdb.token")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("InfluxDB token. Prefer the environment variable O2O_INFLUXDB_TOKEN or "
+                    + "influxdb.token-file: a token on the command line shows in the process list.");
+
+    public static final ConfigOption<String> INFLUXDB_TOKEN_FILE = ConfigOptions.key("influxdb.token-file")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("File holding the InfluxDB token.");
+
+    public static final ConfigOption<String> HASH_KEY_FILE = ConfigOptions.key("hash-key-file")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("File holding the key for hashing device ids and phone numbers (or set O2O_HASH_KEY). "
+                    + "Without either, the simulator source uses a random key for the run; the kafka source "
+                    + "refuses to start.");
+
+    public static final ConfigOption<String> OUTPUT_DIR = ConfigOptions.key("output.dir")
+            .stringType()
+            .defaultValue("out")
+            .withDescription("Folder for file outputs: metrics line protocol, visits and dead letters (files "
+                    + "outputs), the simulator's ground truth.");
+
+    public static final ConfigOption<Integer> SIMULATOR_CUSTOMERS = ConfigOptions.key("simulator.customers")
+            .intType()
+            .defaultValue(2000)
+            .withDescription("Simulated customers.");
+
+    public static final ConfigOption<Long> SIMULATOR_SEED = ConfigOptions.key("simulator.seed")
+            .longType()
+            .defaultValue(42L)
+            .withDescription("Simulator seed: same seed, same city, same events.");
+
+    public static final ConfigOption<Double> SIMULATOR_SPEED = ConfigOptions.key("simulator.speed")
+            .doubleType()
+            .defaultValue(0.0)
+            .withDescription("Simulated seconds per wall-clock second (60 = an hour a minute); 0 = as fast as "
+                    + "possible.");
+
+    public static final ConfigOption<Duration> SIMULATOR_DURATION = ConfigOptions.key("simulator.duration")
+            .durationType()
+            .defaultValue(Duration.ofHours(2))
+            .withDescription("Simulated time span.");
+
+    public static final ConfigOption<Double> SIMULATOR_BAD_RECORD_RATE = ConfigOptions.key(
+                    "simulator.bad-record-rate")
+            .doubleType()
+            .defaultValue(0.002)
+            .withDescription("Share of simulated records that are deliberately broken (to exercise dead letters).");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Job parallelism.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval; metrics and Kafka offsets are committed on checkpoints.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Checkpoint storage URI (e.g. file:///var/flink/checkpoints). Default: the cluster's "
+                    + "setting, or <output.dir>/checkpoints when run by the launcher.");
+
+    public static final ConfigOption<StateBackendKind> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .enumType(StateBackendKind.class)
+            .defaultValue(StateBackendKind.rocksdb)
+            .withDescription("State backend: rocksdb (state on local disk, incremental checkpoints) or hashmap.");
+
+    public static final ConfigOption<Duration> WATERMARK_OUT_OF_ORDERNESS = ConfigOptions.key(
+                    "watermark.out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription("How late an event may arrive behind the newest one of its partition; later ones "
+                    + "become late_event dead letters.");
+
+    public static final ConfigOption<Duration> WATERMARK_IDLENESS = ConfigOptions.key("watermark.idleness")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("A partition silent this long no longer holds the watermark back.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("ingest.max-future-skew")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("How far an event's time may lie after its record's Kafka timestamp before it is a "
+                    + "timestamp_in_future dead letter.");
+
+    public static final ConfigOption<Double> MAX_ENTRY_ACCURACY = ConfigOptions.key("visits.max-entry-accuracy")
+            .doubleType()
+            .defaultValue(50.0)
+            .withDescription("Metres; pings less accurate than this never open an entry or a pass-by.");
+
+    public static final ConfigOption<Double> ENTER_DEPTH = ConfigOptions.key("visits.enter-depth")
+            .doubleType()
+            .defaultValue(2.0)
+            .withDescription("Metres inside the footprint a ping must be to count towards an entry.");
+
+    public static final ConfigOption<Double> EXIT_MARGIN = ConfigOptions.key("visits.exit-margin")
+            .doubleType()
+            .defaultValue(15.0)
+            .withDescription("Metres outside the footprint within which a ping still keeps a visit open.");
+
+    public static final ConfigOption<Integer> ENTRY_CONFIRMATIONS = ConfigOptions.key("visits.entry-confirmations")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Consecutive accurate pings inside needed to confirm an entry.");
+
+    public static final ConfigOption<Duration> MIN_DWELL = ConfigOptions.key("visits.min-dwell")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("Shortest stay that counts as a visit.");
+
+    public static final ConfigOption<Duration> EXIT_TIMEOUT = ConfigOptions.key("visits.exit-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(3))
+            .withDescription("Event time without presence after which a visit or near-store session closes.");
+
+    public static final ConfigOption<Duration> METRICS_PERIOD = ConfigOptions.key("metrics.period")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(1))
+            .withDescription("Period of the store traffic, dwell and pipeline health points.");
+
+    public static final ConfigOption<Duration> PROGRESS_INTERVAL = ConfigOptions.key("progress.interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("How often the launcher prints a progress line (local runs).");
+
+    /** Options whose values must never be shown (web UI, logs, --help defaults). */
+    public static final List<ConfigOption<?>> SECRETS = List.of(INFLUXDB_TOKEN);
+
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new java.util.ArrayList<>(List.of(FENCES, SOURCE, OUTPUTS, BOUNDED));
+        options.add(KAFKA_BOOTSTRAP_SERVERS);
+        options.add(KAFKA_GROUP_ID);
+        options.addAll(INPUT_TOPICS.values());
+        options.addAll(List.of(
+                TOPIC_VISITS, TOPIC_DEAD_LETTERS, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
+                INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
+                SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+                STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
+                ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, METRICS_PERIOD,
+                PROGRESS_INTERVAL));
+        return options;
+    }
+
+    private static Map<InputTopic, ConfigOption<String>> inputTopicOptions() {
+        Map<InputTopic, ConfigOption<String>> options = new EnumMap<>(InputTopic.class);
+        for (InputTopic topic : InputTopic.values()) {
+            options.put(
+                    topic,
+                    ConfigOptions.key("topic." + topic.defaultTopicName())
+                            .stringType()
+                            .defaultValue(topic.defaultTopicName())
+                            .withDescription("Input topic for " + topic.defaultTopicName() + "."));
+        }
+        return java.util.Collections.unmodifiableMap(options);
+    }
+}

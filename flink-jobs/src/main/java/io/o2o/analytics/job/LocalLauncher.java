@@ -1,0 +1,117 @@
+package io.o2o.analytics.job;
+
+import io.o2o.analytics.ingest.InputRouter;
+import io.o2o.analytics.job.JobOptions.SourceKind;
+import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.simulator.GroundTruth;
+import io.o2o.analytics.visits.VisitDetector;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Runs the job on an embedded Flink MiniCluster ({@code bin/o2o-analytics}): the same pipeline as the job
+ * jar, plus what a person at a terminal wants: a banner, a progress line, and a summary at the end that
+ * compares the result with the simulator's ground truth.
+ */
+public final class LocalLauncher {
+    private LocalLauncher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(CommandLine.help());
+            return;
+        }
+        JobSetup setup;
+        try {
+            setup = JobSetup.fromArguments(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Configuration options = setup.options();
+        Outputs outputs = setup.outputs();
+        Path outputDir = outputs.outputDir();
+        Files.createDirectories(outputDir);
+        removePreviousOutputs(outputDir);
+
+        Configuration flink = setup.flinkConfiguration();
+        if (options.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, outputDir.resolve("checkpoints").toUri().toString());
+        }
+        flink.setString("metrics.reporter.progress.factory.class", ProgressReporter.Factory.class.getName());
+        flink.setString(
+                "metrics.reporter.progress.interval",
+                options.get(JobOptions.PROGRESS_INTERVAL).toMillis() + " ms");
+
+        boolean simulated = options.get(JobOptions.SOURCE) == SourceKind.simulator;
+        System.out.printf("O2O location analytics, local run (Flink MiniCluster, parallelism %d)%n",
+                options.get(JobOptions.PARALLELISM));
+        System.out.printf("  fences:  %s (%d stores, %d zones)%n",
+                options.get(JobOptions.FENCES), setup.fences().stores().size(), setup.fences().zones().size());
+        GroundTruth truth = null;
+        if (simulated) {
+            truth = setup.simulation().truth();
+            Path truthFile = outputDir.resolve("ground-truth.json");
+            truth.writeJson(truthFile);
+            System.out.printf("  input:   simulator, seed %d, %d customers over %s: %,d records (truth: %s)%n",
+                    options.get(JobOptions.SIMULATOR_SEED), options.get(JobOptions.SIMULATOR_CUSTOMERS),
+                    TimeUtils.formatWithHighestUnit(options.get(JobOptions.SIMULATOR_DURATION)), setup.simulation().records().size(), truthFile);
+        } else {
+            System.out.printf("  input:   Kafka %s%s%n", options.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
+                    options.get(JobOptions.BOUNDED) ? " (bounded: up to the topics' current end)" : "");
+        }
+        System.out.println("  outputs: " + outputs.describe());
+        if (setup.usesEphemeralHashKey()) {
+            System.out.println("  note:    no " + Secrets.HASH_KEY_ENV + " set: device ids are hashed with a random "
+                    + "key for this run only");
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        long started = System.nanoTime();
+        JobExecutionResult result = setup.job().execute(env);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        printSummary(result, took, truth, outputs);
+    }
+
+    private static void printSummary(JobExecutionResult result, Duration took, GroundTruth truth, Outputs outputs) {
+        long records = counter(result, InputRouter.RECORDS_ACCUMULATOR);
+        double seconds = took.toMillis() / 1000.0;
+        System.out.println();
+        System.out.printf("Done in %.1f s: %,d records, %,.0f records/s%n", seconds, records, records / seconds);
+        System.out.printf("  decisions: %,d entries, %,d exits, %,d visits, %,d pass-bys%n",
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.ENTER),
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.EXIT),
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.VISIT),
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY));
+        System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR));
+        if (truth != null) {
+            System.out.printf("  ground truth: %,d visits, %,d pass-bys, %,d injected bad records%n",
+                    truth.visits().size(), truth.passBys().size(), truth.badRecords().size());
+        }
+        System.out.println("  " + outputs.describe());
+    }
+
+    private static long counter(JobExecutionResult result, String name) {
+        Object value = result.getAccumulatorResult(name);
+        return value instanceof Long count ? count : 0L;
+    }
+
+    /** File outputs append; a new run starts from empty files so that they describe this run only. */
+    private static void removePreviousOutputs(Path outputDir) throws IOException {
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(
+                outputDir, "{visits-*.jsonl,dead-letters-*.jsonl,metrics-*.lp}")) {
+            for (Path file : old) {
+                Files.delete(file);
+            }
+        }
+    }
+}

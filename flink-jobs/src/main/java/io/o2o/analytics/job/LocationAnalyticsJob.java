@@ -1,0 +1,139 @@
+package io.o2o.analytics.job;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.ingest.Ingested;
+import io.o2o.analytics.ingest.InputRouter;
+import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.PipelineHealthAggregator;
+import io.o2o.analytics.metrics.StoreTrafficAggregator;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.visits.VisitDetector;
+import io.o2o.analytics.visits.VisitRules;
+import java.time.Duration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The location analytics job: input records in; store visits, dead letters and store metrics out.
+ *
+ * <pre>
+ *  source (Kafka topics | simulator), parsed + watermarked per partition
+ *    -> route input ---------------------------------> dead letters (topic / files)
+ *         | pings, keyed by hashed device
+ *         v
+ *       detect visits (enter / exit / visit / pass_by) --> visits (topic / files)
+ *         | keyed by store                      \
+ *         v                                      v
+ *       store traffic + dwell per minute     pipeline health per topic and minute
+ *                           \                 /
+ *                            metrics (InfluxDB / line protocol)
+ * </pre>
+ *
+ * The source and the sinks are handed in, so tests run this very pipeline with their own; {@link #main}
+ * plugs in the production ones.
+ */
+public final class LocationAnalyticsJob {
+    public static final String JOB_NAME = "o2o-location-analytics";
+
+    private final Configuration options;
+    private final FenceCatalog fences;
+    private final Source<Ingested, ?, ?> source;
+    private final Sink<StoreVisitEvent> visitsSink;
+    private final Sink<DeadLetter> deadLetterSink;
+    private final Sink<MetricPoint> metricsSink;
+
+    public LocationAnalyticsJob(
+            Configuration options,
+            FenceCatalog fences,
+            Source<Ingested, ?, ?> source,
+            Sink<StoreVisitEvent> visitsSink,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<MetricPoint> metricsSink) {
+        this.options = options;
+        this.fences = fences;
+        this.source = source;
+        this.visitsSink = visitsSink;
+        this.deadLetterSink = deadLetterSink;
+        this.metricsSink = metricsSink;
+    }
+
+    public static VisitRules visitRules(Configuration options) {
+        return new VisitRules(
+                options.get(JobOptions.MAX_ENTRY_ACCURACY),
+                options.get(JobOptions.ENTER_DEPTH),
+                options.get(JobOptions.EXIT_MARGIN),
+                options.get(JobOptions.ENTRY_CONFIRMATIONS),
+                options.get(JobOptions.MIN_DWELL),
+                options.get(JobOptions.EXIT_TIMEOUT));
+    }
+
+    /** Adds the pipeline to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        VisitRules rules = visitRules(options);
+        Duration period = options.get(JobOptions.METRICS_PERIOD);
+
+        WatermarkStrategy<Ingested> watermarks = WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(
+                        options.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
+                .withIdleness(options.get(JobOptions.WATERMARK_IDLENESS));
+        DataStream<Ingested> input =
+                env.fromSource(source, watermarks, "input").uid("input-source").name("input");
+
+        SingleOutputStreamOperator<LbsPing> pings =
+                input.process(new InputRouter()).uid("route-input").name("route input");
+
+        SingleOutputStreamOperator<StoreVisitEvent> visitEvents = pings.keyBy(LbsPing::deviceId)
+                .process(new VisitDetector(fences, rules))
+                .uid("detect-visits")
+                .name("detect visits");
+        DataStream<DeadLetter> latePings = visitEvents.getSideOutput(VisitDetector.LATE_PINGS);
+
+        visitEvents.sinkTo(visitsSink).uid("visits-sink").name("visits");
+        pings.getSideOutput(InputRouter.DEAD_LETTERS)
+                .union(latePings)
+                .sinkTo(deadLetterSink)
+                .uid("dead-letter-sink")
+                .name("dead letters");
+
+        DataStream<MetricPoint> traffic = visitEvents.keyBy(StoreVisitEvent::storeId)
+                .process(new StoreTrafficAggregator(period, rules.decisionDelay()))
+                .uid("store-traffic")
+                .name("store traffic per minute");
+        DataStream<HealthTick> lateTicks = latePings
+                .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
+                .returns(HealthTick.class)
+                .name("late ping ticks");
+        DataStream<MetricPoint> health = pings.getSideOutput(InputRouter.HEALTH)
+                .union(lateTicks)
+                .keyBy(HealthTick::topic)
+                .process(new PipelineHealthAggregator(period))
+                .uid("pipeline-health")
+                .name("pipeline health per minute");
+        traffic.union(health).sinkTo(metricsSink).uid("metrics-sink").name("metrics");
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(JOB_NAME);
+    }
+
+    /** Entry point of the job jar ({@code flink run}); {@link LocalLauncher} adds the embedded extras. */
+    public static void main(String[] args) throws Exception {
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(CommandLine.help());
+            return;
+        }
+        JobSetup setup = JobSetup.fromArguments(args, System.getenv());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(setup.flinkConfiguration());
+        setup.job().execute(env);
+    }
+}

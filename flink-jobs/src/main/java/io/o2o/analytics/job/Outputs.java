@@ -1,0 +1,104 @@
+package io.o2o.analytics.job;
+
+import io.o2o.analytics.job.JobOptions.OutputKind;
+import io.o2o.analytics.job.JobOptions.SourceKind;
+import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.sink.JsonLinesFileSink;
+import io.o2o.analytics.sink.JsonSerialization;
+import io.o2o.analytics.sink.influx.InfluxDbSink;
+import java.nio.file.Path;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/** The production sinks chosen by the options: Kafka topics or files, InfluxDB or line-protocol files. */
+public final class Outputs {
+    private final Configuration options;
+    private final Secrets secrets;
+
+    public Outputs(Configuration options, Secrets secrets) {
+        this.options = options;
+        this.secrets = secrets;
+    }
+
+    public OutputKind kind() {
+        return options.getOptional(JobOptions.OUTPUTS)
+                .orElse(options.get(JobOptions.SOURCE) == SourceKind.kafka ? OutputKind.kafka : OutputKind.files);
+    }
+
+    public Path outputDir() {
+        return Path.of(options.get(JobOptions.OUTPUT_DIR)).toAbsolutePath();
+    }
+
+    public Sink<StoreVisitEvent> visits() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_VISITS), StoreVisitEvent::deviceId)
+                : new JsonLinesFileSink<>(outputDir(), "visits");
+    }
+
+    public Sink<DeadLetter> deadLetters() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_DEAD_LETTERS), DeadLetter::reason)
+                : new JsonLinesFileSink<>(outputDir(), "dead-letters");
+    }
+
+    public boolean metricsToInfluxDb() {
+        return options.getOptional(JobOptions.INFLUXDB_URL).isPresent();
+    }
+
+    public Sink<MetricPoint> metrics() {
+        if (!metricsToInfluxDb()) {
+            return InfluxDbSink.builder().setLineProtocolDirectory(outputDir()).build();
+        }
+        return InfluxDbSink.builder()
+                .setUrl(options.get(JobOptions.INFLUXDB_URL))
+                .setOrg(options.get(JobOptions.INFLUXDB_ORG))
+                .setBucket(options.get(JobOptions.INFLUXDB_BUCKET))
+                .setToken(secrets.influxDbToken().orElse(""))
+                .build();
+    }
+
+    public String describe() {
+        String records = kind() == OutputKind.kafka
+                ? "visits -> Kafka topic '" + options.get(JobOptions.TOPIC_VISITS) + "', dead letters -> '"
+                        + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "'"
+                : "visits -> " + outputDir().resolve(JsonLinesFileSink.filePattern("visits")) + ", dead letters -> "
+                        + outputDir().resolve(JsonLinesFileSink.filePattern("dead-letters"));
+        String metrics = metricsToInfluxDb()
+                ? "metrics -> InfluxDB " + options.get(JobOptions.INFLUXDB_URL) + " bucket "
+                        + options.get(JobOptions.INFLUXDB_BUCKET)
+                : "metrics -> line protocol " + outputDir().resolve("metrics-*.lp");
+        return records + "; " + metrics;
+    }
+
+    private <T> Sink<T> kafka(String topic, KeyOf<T> keyOf) {
+        JsonSerialization<T> value = new JsonSerialization<>();
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(options.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(keyOf)
+                        .setValueSerializationSchema(value)
+                        .build())
+                // Output records carry deterministic ids, so consumers can drop what a replay repeats.
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** The Kafka record key of an output: same key, same partition, so per-key order is kept. */
+    @FunctionalInterface
+    private interface KeyOf<T> extends SerializationSchema<T> {
+        String keyOf(T element);
+
+        @Override
+        default byte[] serialize(T element) {
+            String key = keyOf(element);
+            return key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.o2o.analytics.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Aggregates per key into fixed event-time periods (e.g. one minute per store) and emits each period once,
+ * when the watermark has passed its end by {@code finalisationDelay}.
+ *
+ * <p>Why not a Flink window: decisions such as "this visit ended at 10:03" are emitted only after an exit
+ * timeout, so they carry an event time older than the record's own timestamp. Bucketing by the decision's
+ * time and waiting out the known delay gives every minute its exact count, emitted once, in order per key
+ * (which lets a subclass keep running totals such as occupancy). An element that still arrives for an
+ * emitted period is added to the oldest open one rather than lost, and counted in {@code lateToBucket}.
+ */
+public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT> {
+    private static final long serialVersionUID = 1L;
+
+    private final long bucketMillis;
+    private final long delayMillis;
+    private final Class<ACC> bucketType;
+
+    private transient MapState<Long, ACC> buckets;
+    private transient Counter lateToBucket;
+
+    protected EventTimeBuckets(Duration bucketSize, Duration finalisationDelay, Class<ACC> bucketType) {
+        if (bucketSize.toMillis() <= 0 || finalisationDelay.isNegative()) {
+            throw new IllegalArgumentException("bucket size must be > 0 and delay >= 0");
+        }
+        this.bucketMillis = bucketSize.toMillis();
+        this.delayMillis = finalisationDelay.toMillis();
+        this.bucketType = bucketType;
+    }
+
+    protected abstract long eventTimeOf(IN element);
+
+    protected abstract ACC newBucket();
+
+    protected abstract void add(ACC bucket, IN element);
+
+    /** Emits one finished period; called in ascending period order for each key. */
+    protected abstract void emit(K key, long bucketStart, ACC bucket, Collector<OUT> out) throws Exception;
+
+    /** Whether an empty period should follow this one (e.g. a store still has people inside). */
+    protected boolean continuesAfter(K key) throws Exception {
+        return false;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        buckets = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("buckets", Types.LONG, TypeInformation.of(bucketType)));
+        lateToBucket = getRuntimeContext().getMetricGroup().counter("lateToBucket");
+    }
+
+    @Override
+    public void processElement(IN element, Context ctx, Collector<OUT> out) throws Exception {
+        long eventTime = eventTimeOf(element);
+        long watermark = ctx.timerService().currentWatermark();
+        if (finalisedBy(bucketStart(eventTime)) <= watermark) {
+            lateToBucket.inc();
+            eventTime = watermark - delayMillis + 1;
+        }
+        long start = bucketStart(eventTime);
+        ACC bucket = buckets.get(start);
+        if (bucket == null) {
+            bucket = newBucket();
+            ctx.timerService().registerEventTimeTimer(finalisedBy(start));
+        }
+        add(bucket, element);
+        buckets.put(start, bucket);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        TreeSet<Long> due = new TreeSet<>();
+        for (Map.Entry<Long, ACC> entry : buckets.entries()) {
+            if (finalisedBy(entry.getKey()) <= timestamp) {
+                due.add(entry.getKey());
+            }
+        }
+        K key = ctx.getCurrentKey();
+        while (!due.isEmpty()) {
+            long start = due.pollFirst();
+            emit(key, start, buckets.get(start), out);
+            buckets.remove(start);
+            long next = start + bucketMillis;
+            if (continuesAfter(key) && !buckets.contains(next)) {
+                buckets.put(next, newBucket());
+                if (finalisedBy(next) <= timestamp) {
+                    due.add(next);
+                } else {
+                    ctx.timerService().registerEventTimeTimer(finalisedBy(next));
+                }
+            }
+        }
+    }
+
+    protected final long bucketMillis() {
+        return bucketMillis;
+    }
+
+    private long bucketStart(long eventTime) {
+        return Math.floorDiv(eventTime, bucketMillis) * bucketMillis;
+    }
+
+    private long finalisedBy(long bucketStart) {
+        return bucketStart + bucketMillis + delayMillis - 1;
+    }
+}

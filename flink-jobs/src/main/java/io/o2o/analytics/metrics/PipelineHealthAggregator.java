@@ -1,0 +1,51 @@
+package io.o2o.analytics.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.util.Collector;
+
+/**
+ * Records in and dead letters per input topic and minute ({@code pipeline_health}), and dead letters per
+ * reason ({@code dead_letters}). Keyed by topic. Dead letters are bucketed by arrival time, since their
+ * own timestamps are what could not be trusted.
+ */
+public class PipelineHealthAggregator extends EventTimeBuckets<String, HealthTick, HealthBucket, MetricPoint> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String HEALTH = "pipeline_health";
+    public static final String DEAD_LETTERS = "dead_letters";
+
+    public PipelineHealthAggregator(Duration period) {
+        super(period, Duration.ZERO, HealthBucket.class);
+    }
+
+    @Override
+    protected long eventTimeOf(HealthTick tick) {
+        return tick.eventTime();
+    }
+
+    @Override
+    protected HealthBucket newBucket() {
+        return new HealthBucket();
+    }
+
+    @Override
+    protected void add(HealthBucket bucket, HealthTick tick) {
+        bucket.received += tick.received();
+        if (tick.reason() != null) {
+            bucket.deadLettersByReason.merge(tick.reason(), 1L, Long::sum);
+        }
+    }
+
+    @Override
+    protected void emit(String topic, long bucketStart, HealthBucket bucket, Collector<MetricPoint> out) {
+        long deadLetters = bucket.deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
+        out.collect(MetricPoint.of(
+                HEALTH,
+                Map.of("topic", topic),
+                Map.of("received", bucket.received, "dead_letters", deadLetters),
+                bucketStart));
+        bucket.deadLettersByReason.forEach((reason, count) -> out.collect(MetricPoint.of(
+                DEAD_LETTERS, Map.of("topic", topic, "reason", reason), Map.of("count", count), bucketStart)));
+    }
+}

@@ -1,0 +1,41 @@
+package io.o2o.analytics.records;
+
+/**
+ * A decision about one device and one store, published to the {@code visits} topic.
+ *
+ * <ul>
+ *   <li>{@code enter}: the device was confirmed inside the store; {@code eventTime} is the first ping inside.
+ *   <li>{@code exit}: the device left (or was last seen inside); {@code eventTime} is the last presence.
+ *   <li>{@code visit}: a stay of at least the minimum dwell; {@code eventTime} is the exit, with enter,
+ *       exit and dwell filled in.
+ *   <li>{@code pass_by}: the device came within the store's near-buffer and left without a visit;
+ *       {@code eventTime} is its last moment near the store.
+ * </ul>
+ *
+ * @param eventId deterministic, so that a consumer can drop the duplicates an at-least-once replay makes
+ * @param deviceId keyed hash of the device
+ * @param userId the platform user last seen on the device's pings, if any
+ */
+public record StoreVisitEvent(
+        String eventId,
+        String type,
+        String deviceId,
+        String userId,
+        String storeId,
+        long eventTime,
+        Long enteredAt,
+        Long exitedAt,
+        Long dwellMillis) {
+
+    public static final String ENTER = "enter";
+    public static final String EXIT = "exit";
+    public static final String VISIT = "visit";
+    public static final String PASS_BY = "pass_by";
+
+    public static StoreVisitEvent of(
+            String type, String deviceId, String userId, String storeId, long eventTime, Long enteredAt, Long exitedAt) {
+        Long dwell = enteredAt != null && exitedAt != null ? exitedAt - enteredAt : null;
+        String id = storeId + ':' + type + ':' + deviceId + ':' + eventTime;
+        return new StoreVisitEvent(id, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwell);
+    }
+}

@@ -1,0 +1,265 @@
+package io.o2o.analytics.visits;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.fence.FenceIndex;
+import io.o2o.analytics.fence.StoreProximity;
+import io.o2o.analytics.ingest.DeadLetterReason;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.InputTopic;
+import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.StoreVisitEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decides, per device and in event time, when it entered and left each store, which stays were visits
+ * and which approaches were pass-bys (docs/visit-detection.md).
+ *
+ * <p>Pings are held until the watermark passes them and are then replayed in event-time order, so the
+ * decisions do not depend on the order in which pings arrived. Entry uses a hysteresis band: a ping must
+ * be {@code enterDepthM} inside the footprint to count towards an entry, while any ping within
+ * {@code exitMarginM} outside it keeps an open visit alive; a visit ends only after {@code exitTimeout}
+ * without presence, so GPS jitter at the wall never produces enter/exit pairs.
+ *
+ * <p>Keyed by the hashed device id. State per device: pings not yet passed by the watermark, and one
+ * small session per store the device is near; both are empty, and so cleared, when the device is away
+ * from every store.
+ */
+public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVisitEvent> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> LATE_PINGS = new OutputTag<>("late-pings") {};
+
+    /** Job accumulators with the number of decisions of each type, for a run's summary. */
+    public static final String ACCUMULATOR_PREFIX = "decisions.";
+
+    public static final List<String> DECISION_TYPES =
+            List.of(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT, StoreVisitEvent.PASS_BY);
+
+    private static final Comparator<LbsPing> EVENT_ORDER = Comparator.comparingLong(LbsPing::ts)
+            .thenComparingDouble(LbsPing::accuracyM)
+            .thenComparingDouble(LbsPing::lat)
+            .thenComparingDouble(LbsPing::lon);
+
+    private final FenceCatalog fences;
+    private final VisitRules rules;
+    private final long exitTimeoutMillis;
+    private final long minDwellMillis;
+
+    private transient FenceIndex index;
+    private transient ListState<LbsPing> pendingPings;
+    private transient MapState<String, StoreSession> sessions;
+    private transient Counter latePings;
+    private transient Map<String, Counter> decisionCounters;
+    private transient Map<String, LongCounter> decisionTotals;
+
+    public VisitDetector(FenceCatalog fences, VisitRules rules) {
+        this.fences = fences;
+        this.rules = rules;
+        this.exitTimeoutMillis = rules.exitTimeout().toMillis();
+        this.minDwellMillis = rules.minDwell().toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        index = FenceIndex.build(fences);
+        pendingPings = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("pending-pings", TypeInformation.of(LbsPing.class)));
+        sessions = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "store-sessions", Types.STRING, TypeInformation.of(StoreSession.class)));
+        latePings = getRuntimeContext().getMetricGroup().counter("latePings");
+        decisionCounters = new HashMap<>();
+        decisionTotals = new HashMap<>();
+        for (String type : DECISION_TYPES) {
+            decisionCounters.put(type, getRuntimeContext().getMetricGroup().counter("decisions." + type));
+            LongCounter total = new LongCounter();
+            getRuntimeContext().addAccumulator(ACCUMULATOR_PREFIX + type, total);
+            decisionTotals.put(type, total);
+        }
+    }
+
+    @Override
+    public void processElement(LbsPing ping, Context ctx, Collector<StoreVisitEvent> out) throws Exception {
+        if (ping.ts() <= ctx.timerService().currentWatermark()) {
+            latePings.inc();
+            ctx.output(LATE_PINGS, lateDeadLetter(ping, ctx.timerService().currentWatermark()));
+            return;
+        }
+        pendingPings.add(ping);
+        ctx.timerService().registerEventTimeTimer(ping.ts());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreVisitEvent> out) throws Exception {
+        long horizon = Math.max(timestamp, ctx.timerService().currentWatermark());
+        List<LbsPing> due = new ArrayList<>();
+        List<LbsPing> later = new ArrayList<>();
+        for (LbsPing ping : pendingPings.get()) {
+            (ping.ts() <= horizon ? due : later).add(ping);
+        }
+        if (!due.isEmpty()) {
+            pendingPings.update(later);
+        }
+        due.sort(EVENT_ORDER);
+
+        String deviceId = ctx.getCurrentKey();
+        Map<String, StoreSession> open = new HashMap<>();
+        for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
+            open.put(entry.getKey(), entry.getValue());
+        }
+        for (LbsPing ping : due) {
+            expire(open, deviceId, ping.ts(), out);
+            apply(ping, deviceId, open, out);
+        }
+        expire(open, deviceId, horizon, out);
+
+        sessions.clear();
+        long nextDeadline = Long.MAX_VALUE;
+        for (Map.Entry<String, StoreSession> entry : open.entrySet()) {
+            sessions.put(entry.getKey(), entry.getValue());
+            nextDeadline = Math.min(nextDeadline, entry.getValue().nextDeadline(exitTimeoutMillis));
+        }
+        if (nextDeadline != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(nextDeadline);
+        }
+    }
+
+    /** Moves every session of this device through the instant {@code ping.ts()}. */
+    private void apply(LbsPing ping, String deviceId, Map<String, StoreSession> open, Collector<StoreVisitEvent> out) {
+        boolean accurate = ping.accuracyM() <= rules.maxEntryAccuracyM();
+        Map<String, StoreProximity> near = new HashMap<>();
+        for (StoreProximity proximity : index.storesNear(ping.lat(), ping.lon())) {
+            near.put(proximity.store().id(), proximity);
+        }
+        if (accurate) {
+            for (StoreProximity proximity : near.values()) {
+                open.computeIfAbsent(proximity.store().id(), id -> StoreSession.startedAt(ping.ts(), ping.userId()));
+            }
+        }
+        for (Map.Entry<String, StoreSession> entry : open.entrySet()) {
+            String storeId = entry.getKey();
+            StoreSession session = entry.getValue();
+            StoreProximity proximity = near.get(storeId);
+            if (proximity == null) {
+                proximity = index.proximity(storeId, ping.lat(), ping.lon());
+            }
+            track(ping, accurate, proximity, session, deviceId, out);
+        }
+    }
+
+    private void track(
+            LbsPing ping,
+            boolean accurate,
+            StoreProximity proximity,
+            StoreSession session,
+            String deviceId,
+            Collector<StoreVisitEvent> out) {
+        double distance = proximity.signedDistanceM();
+        if (distance <= Math.max(proximity.store().nearBufferM(), rules.exitMarginM())) {
+            session.lastNearAt = ping.ts();
+            if (ping.userId() != null) {
+                session.userId = ping.userId();
+            }
+        }
+        if (session.visitOpen()) {
+            if (distance <= rules.exitMarginM()) {
+                session.lastPresenceAt = ping.ts();
+            }
+            return;
+        }
+        if (!accurate) {
+            return;
+        }
+        if (proximity.depthInsideM() >= rules.enterDepthM() && distance <= 0) {
+            boolean runExpired = ping.ts() - session.candidateEnterAt > exitTimeoutMillis;
+            if (session.insideStreak == 0 || runExpired) {
+                session.insideStreak = 0;
+                session.candidateEnterAt = ping.ts();
+            }
+            session.insideStreak++;
+            if (session.insideStreak >= rules.entryConfirmations()) {
+                session.enteredAt = session.candidateEnterAt;
+                session.lastPresenceAt = ping.ts();
+                session.insideStreak = 0;
+                decide(out, StoreVisitEvent.of(
+                        StoreVisitEvent.ENTER, deviceId, session.userId, proximity.store().id(), session.enteredAt,
+                        session.enteredAt, null));
+            }
+        } else if (distance > 0) {
+            session.insideStreak = 0;
+        }
+    }
+
+    /**
+     * Closes every visit and session whose deadline is at or before {@code until}, in deadline order: a gap
+     * in presence of exactly the exit timeout closes the visit.
+     */
+    private void expire(Map<String, StoreSession> open, String deviceId, long until, Collector<StoreVisitEvent> out) {
+        List<String> storeIds = new ArrayList<>(open.keySet());
+        storeIds.sort(Comparator.<String>comparingLong(id -> open.get(id).nextDeadline(exitTimeoutMillis))
+                .thenComparing(Comparator.naturalOrder()));
+        for (String storeId : storeIds) {
+            StoreSession session = open.get(storeId);
+            if (session.visitOpen() && session.visitDeadline(exitTimeoutMillis) <= until) {
+                closeVisit(deviceId, storeId, session, out);
+            }
+            if (!session.visitOpen() && session.sessionDeadline(exitTimeoutMillis) <= until) {
+                if (!session.visited) {
+                    decide(out, StoreVisitEvent.of(
+                            StoreVisitEvent.PASS_BY, deviceId, session.userId, storeId, session.lastNearAt, null, null));
+                }
+                open.remove(storeId);
+            }
+        }
+    }
+
+    private void closeVisit(String deviceId, String storeId, StoreSession session, Collector<StoreVisitEvent> out) {
+        long enteredAt = session.enteredAt;
+        long exitedAt = session.lastPresenceAt;
+        decide(out, StoreVisitEvent.of(
+                StoreVisitEvent.EXIT, deviceId, session.userId, storeId, exitedAt, enteredAt, exitedAt));
+        if (exitedAt - enteredAt >= minDwellMillis) {
+            session.visited = true;
+            decide(out, StoreVisitEvent.of(
+                    StoreVisitEvent.VISIT, deviceId, session.userId, storeId, exitedAt, enteredAt, exitedAt));
+        }
+        session.enteredAt = null;
+        session.lastNearAt = Math.max(session.lastNearAt, exitedAt);
+    }
+
+    private void decide(Collector<StoreVisitEvent> out, StoreVisitEvent decision) {
+        decisionCounters.get(decision.type()).inc();
+        decisionTotals.get(decision.type()).add(1);
+        out.collect(decision);
+    }
+
+    private static DeadLetter lateDeadLetter(LbsPing ping, long watermark) {
+        String summary = String.format(
+                Locale.ROOT,
+                "{\"deviceId\":\"%s\",\"lat\":%s,\"lon\":%s,\"accuracyM\":%s,\"ts\":%d,\"source\":\"%s\"}",
+                ping.deviceId(), ping.lat(), ping.lon(), ping.accuracyM(), ping.ts(), ping.source());
+        return new DeadLetter(
+                InputTopic.LBS_PINGS.defaultTopicName(),
+                DeadLetterReason.LATE_EVENT.code(),
+                "event time " + ping.ts() + " is behind the watermark " + watermark,
+                summary,
+                watermark);
+    }
+}

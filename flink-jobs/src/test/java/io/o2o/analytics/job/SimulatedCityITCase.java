@@ -1,0 +1,184 @@
+package io.o2o.analytics.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.simulator.GroundTruth;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a MiniCluster, fed by the simulator and writing to its file outputs, checked
+ * against the simulator's ground truth; and the same input at parallelism 1 and 4 must decide the same.
+ */
+class SimulatedCityITCase {
+    private static final int SLOTS = 4;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(SLOTS)
+                    .build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> ENVIRONMENT =
+            Map.of(Secrets.HASH_KEY_ENV, "integration-test-key-0123456789abcdef");
+
+    @TempDir
+    static Path outputs;
+
+    private static RunResult atParallelism2;
+
+    record RunResult(List<JsonNode> visits, List<JsonNode> deadLetters, List<String> metrics, GroundTruth truth) {}
+
+    private static RunResult run(int parallelism, Path dir) throws Exception {
+        Configuration options = CommandLine.parse(new String[] {
+            "--simulator.customers", "400",
+            "--simulator.duration", "1h",
+            "--simulator.bad-record-rate", "0.01",
+            "--parallelism", String.valueOf(parallelism),
+            "--checkpoint.interval", "2s",
+            "--state.backend", "hashmap",
+            "--output.dir", dir.toString()
+        });
+        JobSetup setup = JobSetup.of(options, ENVIRONMENT);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(setup.flinkConfiguration());
+        env.setParallelism(parallelism);
+        setup.job().execute(env);
+        return new RunResult(
+                jsonLines(dir, "visits-"), jsonLines(dir, "dead-letters-"), lines(dir, "metrics-"),
+                setup.simulation().truth());
+    }
+
+    @BeforeAll
+    static void runAtParallelism2() throws Exception {
+        atParallelism2 = run(2, outputs.resolve("p2"));
+    }
+
+    @Test
+    void visitsPerStoreMatchTheGroundTruth() {
+        SortedMap<String, Long> detected = countPerStore(atParallelism2.visits(), StoreVisitEvent.VISIT);
+        SortedMap<String, Long> truth = atParallelism2.truth().visitsPerStore();
+        long truthTotal = truth.values().stream().mapToLong(Long::longValue).sum();
+        long detectedTotal = detected.values().stream().mapToLong(Long::longValue).sum();
+
+        assertThat(truthTotal).isGreaterThan(50);
+        // Tolerance: GPS noise may end a visit early or merge two, in at most 5% of visits.
+        assertThat((double) detectedTotal).isCloseTo(truthTotal, within(truthTotal * 0.05));
+        for (Map.Entry<String, Long> store : truth.entrySet()) {
+            assertThat(detected.getOrDefault(store.getKey(), 0L)).as(store.getKey())
+                    .isBetween(store.getValue() - 2 - store.getValue() / 10, store.getValue() + 2 + store.getValue() / 10);
+        }
+    }
+
+    @Test
+    void passBysMatchTheGroundTruth() {
+        long detected = countPerStore(atParallelism2.visits(), StoreVisitEvent.PASS_BY).values().stream()
+                .mapToLong(Long::longValue).sum();
+        long truth = atParallelism2.truth().passBysPerStore().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(truth).isGreaterThan(50);
+        // Pass-bys are decided at the edge of a near-buffer, where GPS noise of 5-10 m decides whether a path
+        // 30 m from a wall counts: 15% either way (docs/visit-detection.md).
+        assertThat((double) detected).isCloseTo(truth, within(truth * 0.15));
+    }
+
+    @Test
+    void everyInjectedBadRecordIsADeadLetterWithItsReason() {
+        SortedMap<String, Long> expected = atParallelism2.truth().badRecordsPerReason();
+        SortedMap<String, Long> actual = new TreeMap<>();
+        for (JsonNode deadLetter : atParallelism2.deadLetters()) {
+            actual.merge(deadLetter.get("reason").asText(), 1L, Long::sum);
+            assertThat(deadLetter.get("raw").asText()).isNotEmpty();
+        }
+        assertThat(expected).containsKey("late_event");
+        // Lateness is judged against the watermark as it stands when a record passes, and watermarks are
+        // emitted periodically: a duplicate that slips in just before the next watermark is processed as an
+        // ordinary (harmless) ping. Every other reason is decided by the record alone, so it must be exact.
+        long lateExpected = expected.remove("late_event");
+        long lateFound = actual.getOrDefault("late_event", 0L);
+        actual.remove("late_event");
+        assertThat(actual).isEqualTo(expected);
+        assertThat(lateFound).isBetween(lateExpected - Math.max(2, lateExpected / 10), lateExpected);
+    }
+
+    @Test
+    void trafficMetricsAddUpToTheDecisions() {
+        long entriesDecided = countPerStore(atParallelism2.visits(), StoreVisitEvent.ENTER).values().stream()
+                .mapToLong(Long::longValue).sum();
+        long entriesInMetrics = atParallelism2.metrics().stream()
+                .filter(line -> line.startsWith("store_traffic,"))
+                .mapToLong(line -> field(line, "entries"))
+                .sum();
+        assertThat(entriesInMetrics).isEqualTo(entriesDecided).isPositive();
+        assertThat(atParallelism2.metrics()).anyMatch(line -> line.startsWith("store_dwell,store="));
+        assertThat(atParallelism2.metrics()).anyMatch(line -> line.startsWith("pipeline_health,topic=lbs-pings"));
+        assertThat(atParallelism2.metrics()).anyMatch(line -> line.startsWith("dead_letters,reason="));
+        assertThat(atParallelism2.metrics()).noneMatch(line -> line.contains("device") || line.contains("user"));
+    }
+
+    @Test
+    void parallelismDoesNotChangeTheDecisions() throws Exception {
+        RunResult single = run(1, outputs.resolve("p1"));
+        RunResult four = run(4, outputs.resolve("p4"));
+        assertThat(sortedIds(four.visits())).isEqualTo(sortedIds(single.visits())).isEqualTo(
+                sortedIds(atParallelism2.visits()));
+    }
+
+    private static List<String> sortedIds(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("eventId").asText()).sorted().toList();
+    }
+
+    private static SortedMap<String, Long> countPerStore(List<JsonNode> events, String type) {
+        SortedMap<String, Long> counts = new TreeMap<>();
+        events.stream().filter(e -> e.get("type").asText().equals(type))
+                .forEach(e -> counts.merge(e.get("storeId").asText(), 1L, Long::sum));
+        return counts;
+    }
+
+    private static long field(String line, String name) {
+        for (String field : line.split(" ")[1].split(",")) {
+            if (field.startsWith(name + "=")) {
+                return Long.parseLong(field.substring(name.length() + 1, field.length() - 1));
+            }
+        }
+        throw new AssertionError("no field " + name + " in " + line);
+    }
+
+    private static List<JsonNode> jsonLines(Path dir, String prefix) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : lines(dir, prefix)) {
+            nodes.add(JSON.readTree(line));
+        }
+        return nodes;
+    }
+
+    private static List<String> lines(Path dir, String prefix) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList()) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,204 @@
+package io.o2o.analytics.visits;
+
+import static io.o2o.analytics.visits.TestStore.PING_EVERY;
+import static io.o2o.analytics.visits.TestStore.STORE_ID;
+import static io.o2o.analytics.visits.TestStore.at;
+import static io.o2o.analytics.visits.TestStore.ping;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.StoreVisitEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class VisitDetectorTest {
+    private static final String DEVICE = "device-a";
+    private static final Duration ONE_MINUTE = Duration.ofMinutes(1);
+
+    /** Walk in from 100 m west, stay {@code stay} near the centre, walk out east and away. */
+    private static List<LbsPing> stayInside(String device, Duration start, Duration stay) {
+        List<LbsPing> pings = new ArrayList<>();
+        Duration t = start;
+        for (double x = -100; x < -35; x += 20, t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, x, 0, at(t)));
+        }
+        Duration leaveAt = t.plus(stay);
+        for (; t.compareTo(leaveAt) <= 0; t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, (pings.size() % 3) * 4 - 4, (pings.size() % 2) * 5, at(t)));
+        }
+        for (double x = 40; x <= 200; x += 20, t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, x, 0, at(t)));
+        }
+        return pings;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness()
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new VisitDetector(TestStore.catalog(), VisitRules.defaults())),
+                        LbsPing::deviceId,
+                        Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    private static List<StoreVisitEvent> run(List<LbsPing> arrivals) throws Exception {
+        try (var harness = harness()) {
+            feed(harness, arrivals);
+            harness.processWatermark(Long.MAX_VALUE);
+            assertThat(harness.numKeyedStateEntries()).as("state left behind").isZero();
+            return harness.extractOutputValues();
+        }
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness,
+            List<LbsPing> pings) throws Exception {
+        long maxSeen = Long.MIN_VALUE;
+        for (LbsPing p : pings) {
+            harness.processElement(p, p.ts());
+            maxSeen = Math.max(maxSeen, p.ts());
+            harness.processWatermark(maxSeen - Duration.ofSeconds(90).toMillis());
+        }
+    }
+
+    private static List<String> types(List<StoreVisitEvent> events) {
+        return events.stream().map(StoreVisitEvent::type).toList();
+    }
+
+    @Test
+    void aStayLongerThanTheMinimumDwellIsOneVisitWithItsDwell() throws Exception {
+        List<StoreVisitEvent> events = run(stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(12)));
+
+        assertThat(types(events)).containsExactly(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
+        StoreVisitEvent visit = events.get(2);
+        assertThat(visit.storeId()).isEqualTo(STORE_ID);
+        assertThat(visit.deviceId()).isEqualTo(DEVICE);
+        assertThat(visit.userId()).isEqualTo("u-1");
+        assertThat(Duration.ofMillis(visit.dwellMillis()))
+                .isBetween(Duration.ofMinutes(12), Duration.ofMinutes(12).plus(PING_EVERY.multipliedBy(2)));
+        assertThat(visit.enteredAt()).isEqualTo(events.get(0).eventTime());
+        assertThat(visit.exitedAt()).isEqualTo(events.get(1).eventTime());
+    }
+
+    @Test
+    void aWalkThroughShorterThanTheMinimumDwellIsAPassByNotAVisit() throws Exception {
+        List<StoreVisitEvent> events = run(stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(2)));
+
+        assertThat(types(events)).containsExactly(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.PASS_BY);
+    }
+
+    @Test
+    void walkingPastWithinTheNearBufferIsAPassBy() throws Exception {
+        List<LbsPing> pings = new ArrayList<>();
+        Duration t = Duration.ZERO;
+        for (double x = -150; x <= 150; x += 15, t = t.plus(PING_EVERY)) {
+            pings.add(ping(DEVICE, x, 45, at(t)));
+        }
+        List<StoreVisitEvent> events = run(pings);
+
+        assertThat(types(events)).containsExactly(StoreVisitEvent.PASS_BY);
+        assertThat(events.get(0).eventTime()).isLessThan(pings.get(pings.size() - 1).ts());
+    }
+
+    @Test
+    void jitterAcrossTheWallDoesNotFlapBetweenEntryAndExit() throws Exception {
+        List<LbsPing> pings = new ArrayList<>();
+        pings.add(ping(DEVICE, 0, 0, at(Duration.ZERO)));
+        pings.add(ping(DEVICE, 0, 5, at(PING_EVERY)));
+        // Standing at the east wall for 20 minutes: pings alternate 3 m inside and 10 m outside it.
+        Duration t = PING_EVERY.multipliedBy(2);
+        for (int i = 0; i < 40; i++, t = t.plus(PING_EVERY)) {
+            pings.add(ping(DEVICE, i % 2 == 0 ? 27 : 40, 0, at(t)));
+        }
+        pings.add(ping(DEVICE, 300, 0, at(t.plus(ONE_MINUTE))));
+
+        List<StoreVisitEvent> events = run(pings);
+
+        assertThat(types(events)).containsExactly(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
+    }
+
+    @Test
+    void inaccuratePingsNeverOpenAnEntry() throws Exception {
+        List<LbsPing> pings = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            pings.add(ping(DEVICE, 0, 0, 800, at(PING_EVERY.multipliedBy(i))));
+        }
+        assertThat(run(pings)).isEmpty();
+    }
+
+    @Test
+    void theOutcomeDoesNotDependOnArrivalOrderWithinTheWatermarkBound() throws Exception {
+        List<LbsPing> inOrder = new ArrayList<>(stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(9)));
+        inOrder.addAll(stayInside(DEVICE, Duration.ofMinutes(40), Duration.ofMinutes(3)));
+        List<StoreVisitEvent> expected = run(inOrder);
+
+        List<LbsPing> shuffled = new ArrayList<>(inOrder);
+        // Swap neighbours within 60 s of each other: out of order, but within the 90 s bound the test feeds.
+        Random random = new Random(7);
+        for (int i = 1; i < shuffled.size(); i++) {
+            if (random.nextBoolean()) {
+                Collections.swap(shuffled, i - 1, i);
+            }
+        }
+        assertThat(shuffled).isNotEqualTo(inOrder);
+        assertThat(run(shuffled)).isEqualTo(expected);
+        assertThat(types(expected)).containsExactly(
+                StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT,
+                StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.PASS_BY);
+    }
+
+    @Test
+    void aPingBehindTheWatermarkGoesToTheLateSideOutput() throws Exception {
+        try (var harness = harness()) {
+            harness.processElement(ping(DEVICE, 0, 0, at(Duration.ofMinutes(10))), at(Duration.ofMinutes(10)));
+            harness.processWatermark(at(Duration.ofMinutes(10)));
+            LbsPing late = ping(DEVICE, 0, 0, at(Duration.ofMinutes(5)));
+            harness.processElement(late, late.ts());
+
+            List<DeadLetter> lateOnes = new ArrayList<>();
+            harness.getSideOutput(VisitDetector.LATE_PINGS).forEach(r -> lateOnes.add(r.getValue()));
+            assertThat(lateOnes).singleElement().satisfies(d -> {
+                assertThat(d.reason()).isEqualTo("late_event");
+                assertThat(d.raw()).contains(DEVICE);
+            });
+        }
+    }
+
+    @Test
+    void anOpenVisitSurvivesASnapshotAndRestore() throws Exception {
+        List<LbsPing> pings = stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(15));
+        int half = pings.size() / 2;
+        OperatorSubtaskState snapshot;
+        List<StoreVisitEvent> beforeRestore;
+        try (var harness = harness()) {
+            feed(harness, pings.subList(0, half));
+            beforeRestore = harness.extractOutputValues();
+            snapshot = harness.snapshot(1L, 1L);
+        }
+        assertThat(types(beforeRestore)).containsExactly(StoreVisitEvent.ENTER);
+
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new VisitDetector(TestStore.catalog(), VisitRules.defaults())),
+                LbsPing::deviceId,
+                Types.STRING)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            feed(restored, pings.subList(half, pings.size()));
+            restored.processWatermark(Long.MAX_VALUE);
+            assertThat(types(restored.extractOutputValues()))
+                    .containsExactly(StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
+            assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+    }
+}
