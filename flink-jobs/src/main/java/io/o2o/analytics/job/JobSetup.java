@@ -13,6 +13,8 @@ import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.simulator.CitySimulator;
 import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
+import io.o2o.analytics.simulator.SimulatorSource;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -94,8 +96,13 @@ public final class JobSetup {
     }
 
     public LocationAnalyticsJob job() {
-        return new LocationAnalyticsJob(
-                options, fences, source(), outputs.visits(), outputs.deadLetters(), outputs.metrics());
+        return withSourceParallelism(new LocationAnalyticsJob(
+                options, fences, source(), outputs.visits(), outputs.deadLetters(), outputs.metrics()));
+    }
+
+    /** The simulator is one stream in arrival order: one reader (see LocationAnalyticsJob). */
+    public LocationAnalyticsJob withSourceParallelism(LocationAnalyticsJob job) {
+        return options.get(JobOptions.SOURCE) == SourceKind.simulator ? job.withSourceParallelism(1) : job;
     }
 
     public Source<Ingested, ?, ?> source() {
@@ -120,12 +127,14 @@ public final class JobSetup {
     }
 
     private Source<Ingested, ?, ?> simulatorSource() {
-        return SimulatedInput.source(
+        InputParser parse = parser;
+        return SimulatorSource.create(
                 fences,
                 simulationSettings(),
-                parser,
+                options.get(JobOptions.SIMULATOR_SPEED),
                 simulation().records().size(),
-                options.get(JobOptions.SIMULATOR_SPEED));
+                parse::parse,
+                TypeInformation.of(Ingested.class));
     }
 
     private Source<Ingested, ?, ?> kafkaSource() {

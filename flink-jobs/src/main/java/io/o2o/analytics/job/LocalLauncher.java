@@ -47,6 +47,10 @@ public final class LocalLauncher {
         if (options.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, outputDir.resolve("checkpoints").toUri().toString());
         }
+        // A local run should fail visibly, not restart forever as a long-running cluster job would.
+        flink.setString("restart-strategy.type", "fixed-delay");
+        flink.setString("restart-strategy.fixed-delay.attempts", "2");
+        flink.setString("restart-strategy.fixed-delay.delay", "2 s");
         flink.setString("metrics.reporter.progress.factory.class", ProgressReporter.Factory.class.getName());
         flink.setString(
                 "metrics.reporter.progress.interval",

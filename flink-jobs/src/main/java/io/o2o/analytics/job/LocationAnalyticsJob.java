@@ -50,6 +50,7 @@ public final class LocationAnalyticsJob {
     private final Sink<StoreVisitEvent> visitsSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Sink<MetricPoint> metricsSink;
+    private int sourceParallelism = -1;
 
     public LocationAnalyticsJob(
             Configuration options,
@@ -64,6 +65,16 @@ public final class LocationAnalyticsJob {
         this.visitsSink = visitsSink;
         this.deadLetterSink = deadLetterSink;
         this.metricsSink = metricsSink;
+    }
+
+    /**
+     * Runs the source with a parallelism of its own. The simulator's records form one stream in arrival
+     * order, so it runs as one reader: split into contiguous ranges, a later range would run ahead in event
+     * time and every keyed operator would buffer it until the earlier range caught up.
+     */
+    public LocationAnalyticsJob withSourceParallelism(int parallelism) {
+        this.sourceParallelism = parallelism;
+        return this;
     }
 
     public static VisitRules visitRules(Configuration options) {
@@ -85,8 +96,11 @@ public final class LocationAnalyticsJob {
                         options.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
                 .withIdleness(options.get(JobOptions.WATERMARK_IDLENESS));
-        DataStream<Ingested> input =
+        SingleOutputStreamOperator<Ingested> input =
                 env.fromSource(source, watermarks, "input").uid("input-source").name("input");
+        if (sourceParallelism > 0) {
+            input.setParallelism(sourceParallelism);
+        }
 
         SingleOutputStreamOperator<LbsPing> pings =
                 input.process(new InputRouter()).uid("route-input").name("route input");

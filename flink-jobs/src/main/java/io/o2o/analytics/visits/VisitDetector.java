@@ -124,9 +124,14 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
             open.put(entry.getKey(), entry.getValue());
         }
+        LbsPing previous = null;
         for (LbsPing ping : due) {
-            expire(open, deviceId, ping.ts(), out);
-            apply(ping, deviceId, open, out);
+            // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
+            if (!ping.equals(previous)) {
+                expire(open, deviceId, ping.ts(), out);
+                apply(ping, deviceId, open, out);
+            }
+            previous = ping;
         }
         expire(open, deviceId, horizon, out);
 

@@ -104,7 +104,7 @@ class SimulatedCityITCase {
 
     @Test
     void everyInjectedBadRecordIsADeadLetterWithItsReason() {
-        SortedMap<String, Long> expected = atParallelism2.truth().badRecordsPerReason();
+        SortedMap<String, Long> expected = new TreeMap<>(atParallelism2.truth().badRecordsPerReason());
         SortedMap<String, Long> actual = new TreeMap<>();
         for (JsonNode deadLetter : atParallelism2.deadLetters()) {
             actual.merge(deadLetter.get("reason").asText(), 1L, Long::sum);
@@ -114,6 +114,7 @@ class SimulatedCityITCase {
         // Lateness is judged against the watermark as it stands when a record passes, and watermarks are
         // emitted periodically: a duplicate that slips in just before the next watermark is processed as an
         // ordinary (harmless) ping. Every other reason is decided by the record alone, so it must be exact.
+        expected.values().removeIf(count -> count == 0);
         long lateExpected = expected.remove("late_event");
         long lateFound = actual.getOrDefault("late_event", 0L);
         actual.remove("late_event");

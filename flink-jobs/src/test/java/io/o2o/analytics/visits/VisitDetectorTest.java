@@ -201,4 +201,13 @@ class VisitDetectorTest {
             assertThat(restored.numKeyedStateEntries()).isZero();
         }
     }
+
+    @Test
+    void aFixDeliveredTwiceCountsOnceTowardsAnEntry() throws Exception {
+        LbsPing inside = ping(DEVICE, 0, 0, at(Duration.ZERO));
+        List<LbsPing> pings = List.of(
+                ping(DEVICE, -100, 0, at(Duration.ofMinutes(-1))), inside, inside,
+                ping(DEVICE, 200, 0, at(Duration.ofMinutes(1))));
+        assertThat(types(run(pings))).containsExactly(StoreVisitEvent.PASS_BY);
+    }
 }

@@ -1,0 +1,18 @@
+package io.o2o.analytics.simulator;
+
+import io.o2o.analytics.records.RawRecord;
+import java.util.List;
+
+/**
+ * Everything one customer contributes: their records, in the order made, and their share of the truth.
+ *
+ * @param walk where they truly walked, or null for a customer who never left home
+ */
+record CustomerOutcome(
+        Customer customer,
+        Trajectory walk,
+        List<RawRecord> records,
+        List<TrueEntry> entries,
+        List<TrueVisit> visits,
+        List<TruePassBy> passBys,
+        TrueConversion conversion) {}

@@ -1,0 +1,12 @@
+package io.o2o.analytics.simulator;
+
+/**
+ * A stay the engine should report as a visit: the customer's true path was inside the store's footprint
+ * from {@code enterMillis} (first moment inside) to {@code exitMillis} (last moment inside), 6 to 45 minutes.
+ */
+public record TrueVisit(String customerId, String rawDeviceId, String storeId, long enterMillis, long exitMillis) {
+
+    public long dwellMillis() {
+        return exitMillis - enterMillis;
+    }
+}

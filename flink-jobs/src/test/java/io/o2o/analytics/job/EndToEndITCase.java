@@ -1,0 +1,190 @@
+package io.o2o.analytics.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.o2o.analytics.ingest.InputRouter;
+import io.o2o.analytics.records.InputTopic;
+import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.simulator.CitySimulator;
+import io.o2o.analytics.simulator.GroundTruth;
+import io.o2o.analytics.simulator.KafkaSimulatorWriter;
+import io.o2o.analytics.simulator.Simulation;
+import io.o2o.analytics.simulator.SimulationSettings;
+import io.o2o.analytics.testing.InfluxTestServer;
+import io.o2o.analytics.testing.KafkaTestBroker;
+import io.o2o.analytics.visits.VisitDetector;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Simulator -> real Kafka -> the job on a MiniCluster (parallelism 2, RocksDB, checkpoints) -> real InfluxDB
+ * and the {@code visits} / {@code dead-letters} topics; compared with the simulator's ground truth.
+ */
+class EndToEndITCase {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static KafkaTestBroker kafka;
+    private static InfluxTestServer influx;
+    private static String database;
+    private static GroundTruth truth;
+    private static JobExecutionResult result;
+    private static List<JsonNode> visits;
+    private static List<JsonNode> deadLetters;
+
+    @BeforeAll
+    static void runTheJobOverSimulatedKafkaInput() throws Exception {
+        kafka = KafkaTestBroker.fromEnvironment();
+        influx = InfluxTestServer.fromEnvironment();
+        database = influx.createDatabase("end_to_end");
+
+        Map<InputTopic, String> inputTopics = new EnumMap<>(InputTopic.class);
+        List<String> args = new ArrayList<>(List.of(
+                "--source", "kafka", "--bounded",
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--kafka.group-id", "e2e-" + System.nanoTime(),
+                "--parallelism", "2",
+                "--checkpoint.interval", "1s",
+                "--state.backend", "rocksdb"));
+        for (InputTopic topic : InputTopic.values()) {
+            inputTopics.put(topic, kafka.createTopic(topic.defaultTopicName(), 2));
+            args.addAll(List.of("--topic." + topic.defaultTopicName(), inputTopics.get(topic)));
+        }
+        String visitsTopic = kafka.createTopic("visits", 2);
+        String deadLetterTopic = kafka.createTopic("dead-letters", 1);
+        args.addAll(List.of("--topic.visits", visitsTopic, "--topic.dead-letters", deadLetterTopic));
+        Configuration options = CommandLine.parse(args.toArray(String[]::new));
+        JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "end-to-end-test-key-0123456789"));
+
+        // Recent simulated time: the broker accepts records at most an hour ahead of its clock and deletes
+        // those older than its retention, as a production broker would.
+        Instant start = Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES);
+        Simulation simulation = new CitySimulator(setup.fences(), SimulationSettings.builder()
+                        .start(start)
+                        .customers(300)
+                        .duration(Duration.ofHours(1))
+                        .badRecordRate(0.01)
+                        .build())
+                .run();
+        truth = simulation.truth();
+        try (KafkaSimulatorWriter writer = new KafkaSimulatorWriter(kafka.bootstrapServers(), inputTopics)) {
+            writer.write(simulation, 0, (sent, total) -> {});
+        }
+
+        LocationAnalyticsJob job = new LocationAnalyticsJob(
+                options,
+                setup.fences(),
+                setup.source(),
+                setup.outputs().visits(),
+                setup.outputs().deadLetters(),
+                // The production sink, with the 1.x write-path mapping that only the test server needs.
+                influx.sinkBuilder(database).build());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(setup.flinkConfiguration());
+        result = job.execute(env);
+
+        long decisions = VisitDetector.DECISION_TYPES.stream()
+                .mapToLong(type -> result.<Long>getAccumulatorResult(VisitDetector.ACCUMULATOR_PREFIX + type))
+                .sum();
+        visits = readAll(visitsTopic, decisions);
+        deadLetters = readAll(deadLetterTopic, result.<Long>getAccumulatorResult(InputRouter.DEAD_LETTERS_ACCUMULATOR));
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (influx != null && database != null) {
+            influx.dropDatabase(database);
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static List<JsonNode> readAll(String topic, long expected) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String value : kafka.consumeValues(topic, Math.toIntExact(expected), Duration.ofSeconds(60))) {
+            nodes.add(JSON.readTree(value));
+        }
+        return nodes;
+    }
+
+    private static long count(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.get("type").asText().equals(type)).count();
+    }
+
+    @Test
+    void visitsInTheTopicMatchTheGroundTruth() {
+        long truthVisits = truth.visits().size();
+        assertThat(truthVisits).isGreaterThan(50);
+        assertThat((double) count(visits, StoreVisitEvent.VISIT)).isCloseTo(truthVisits, within(truthVisits * 0.05));
+        long truthPassBys = truth.passBys().size();
+        assertThat((double) count(visits, StoreVisitEvent.PASS_BY)).isCloseTo(truthPassBys, within(truthPassBys * 0.15));
+        assertThat(visits).allSatisfy(v -> assertThat(v.get("deviceId").asText()).hasSize(32));
+    }
+
+    @Test
+    void storeTrafficInInfluxDbMatchesTheDecisionsAndTheTruth() {
+        long entries = influx.queryLong(database, "SELECT sum(\"entries\") FROM \"store_traffic\"");
+        long visitsWritten = influx.queryLong(database, "SELECT sum(\"visits\") FROM \"store_traffic\"");
+        long passersBy = influx.queryLong(database, "SELECT sum(\"passers_by\") FROM \"store_traffic\"");
+
+        assertThat(entries).isEqualTo(count(visits, StoreVisitEvent.ENTER));
+        assertThat(visitsWritten).isEqualTo(count(visits, StoreVisitEvent.VISIT));
+        assertThat(passersBy).isEqualTo(count(visits, StoreVisitEvent.PASS_BY));
+        long truthEntries = truth.entriesPerStore().values().stream().mapToLong(Long::longValue).sum();
+        // Walk-throughs under a minute may show only one ping inside: entries are counted within 12%.
+        assertThat((double) entries).isCloseTo(truthEntries, within(truthEntries * 0.12));
+
+        assertThat(influx.queryLong(database, "SELECT count(\"p90_s\") FROM \"store_dwell\"")).isPositive();
+        assertThat(influx.query(database, "SHOW TAG KEYS"))
+                .extracting(row -> row.get("tagKey"))
+                .containsOnly("store", "topic", "reason");
+    }
+
+    @Test
+    void injectedBadRecordsReachTheDeadLetterTopicWithTheirReasonsAndAreCounted() {
+        SortedMap<String, Long> expected = new TreeMap<>(truth.badRecordsPerReason());
+        SortedMap<String, Long> actual = new TreeMap<>();
+        deadLetters.forEach(d -> actual.merge(d.get("reason").asText(), 1L, Long::sum));
+        expected.values().removeIf(count -> count == 0);
+        long lateExpected = expected.remove("late_event");
+        long lateFound = actual.getOrDefault("late_event", 0L);
+        actual.remove("late_event");
+        assertThat(actual).isEqualTo(expected);
+        // A re-sent ping is late only if the watermark has passed it. Replaying Kafka at full speed, one
+        // partition may be fetched minutes ahead of another, holding the watermark back: the duplicate is then
+        // not late, and the detector drops it as a duplicate fix. It can never be late without being found.
+        assertThat(lateFound).isBetween(0L, lateExpected);
+        assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("raw").asText()).isNotEmpty());
+
+        long counted = influx.queryLong(database, "SELECT sum(\"count\") FROM \"dead_letters\"");
+        assertThat(counted).isEqualTo(deadLetters.size());
+        long received = influx.queryLong(database, "SELECT sum(\"received\") FROM \"pipeline_health\"");
+        assertThat(received).isEqualTo(truth.totalRecords());
+    }
+}

@@ -1,0 +1,41 @@
+package io.o2o.analytics.sink.influx;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** Records every batch it accepts; fails the next calls with scripted exceptions first. */
+final class FakeTransport implements PointTransport {
+
+    final List<List<String>> batches = new ArrayList<>();
+    final Deque<IOException> failures = new ArrayDeque<>();
+    int attempts;
+    boolean closed;
+
+    FakeTransport failNext(IOException... next) {
+        failures.addAll(List.of(next));
+        return this;
+    }
+
+    @Override
+    public void write(List<String> lines) throws IOException {
+        attempts++;
+        if (!failures.isEmpty()) {
+            throw failures.poll();
+        }
+        batches.add(List.copyOf(lines));
+    }
+
+    List<String> allLines() {
+        List<String> all = new ArrayList<>();
+        batches.forEach(all::addAll);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

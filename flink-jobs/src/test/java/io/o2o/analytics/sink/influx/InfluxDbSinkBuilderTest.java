@@ -1,0 +1,133 @@
+package io.o2o.analytics.sink.influx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The builder checks every setting in build() with a message that names it; these are the exact messages. */
+class InfluxDbSinkBuilderTest {
+
+    private static InfluxDbSinkBuilder valid() {
+        return InfluxDbSink.builder().setUrl("http://influxdb:8086").setOrg("o2o").setBucket("store_ops");
+    }
+
+    private static void assertRejected(UnaryOperator<InfluxDbSinkBuilder> change, String message) {
+        assertThatThrownBy(() -> change.apply(valid()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void defaults() {
+        InfluxDbSink sink = valid().build();
+
+        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(
+                1000, Duration.ofSeconds(1), new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(10))));
+        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings(
+                "http://influxdb:8086", "o2o", "store_ops", "", Duration.ofSeconds(10), null));
+        assertThat(sink.describe()).isEqualTo("InfluxDB http://influxdb:8086 (org 'o2o', bucket 'store_ops')");
+    }
+
+    @Test
+    void everySettingIsKept() {
+        InfluxDbSink sink = valid()
+                .setToken("s3cret")
+                .setBatchSize(500)
+                .setFlushInterval(Duration.ofMillis(250))
+                .setMaxRetries(3)
+                .setInitialBackoff(Duration.ofMillis(50))
+                .setMaxBackoff(Duration.ofSeconds(2))
+                .setRequestTimeout(Duration.ofSeconds(5))
+                .build();
+
+        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(
+                500, Duration.ofMillis(250), new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(2))));
+        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings(
+                "http://influxdb:8086", "o2o", "store_ops", "s3cret", Duration.ofSeconds(5), null));
+    }
+
+    @Test
+    void requiredSettings() {
+        assertThatThrownBy(() -> InfluxDbSink.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The InfluxDB URL is required: call setUrl(...), or setLineProtocolDirectory(...) to "
+                        + "write files.");
+        assertRejected(b -> b.setUrl(" "),
+                "The InfluxDB URL is required: call setUrl(...), or setLineProtocolDirectory(...) to write files.");
+        assertRejected(b -> b.setOrg(null), "The InfluxDB organization is required: call setOrg(...).");
+        assertRejected(b -> b.setOrg(""), "The InfluxDB organization is required: call setOrg(...).");
+        assertRejected(b -> b.setBucket(null), "The InfluxDB bucket is required: call setBucket(...).");
+        assertRejected(b -> b.setToken(null),
+                "The InfluxDB token must not be null; leave it unset (empty) for a server without authentication.");
+    }
+
+    @Test
+    void theUrlMustBeHttpOrHttpsWithAHost() {
+        assertRejected(b -> b.setUrl("influxdb:8086"),
+                "The InfluxDB URL must be an http:// or https:// URL with a host, got: influxdb:8086");
+        assertRejected(b -> b.setUrl("ftp://influxdb:8086"),
+                "The InfluxDB URL must be an http:// or https:// URL with a host, got: ftp://influxdb:8086");
+        assertRejected(b -> b.setUrl("http://"),
+                "The InfluxDB URL must be an http:// or https:// URL with a host, got: http://");
+        assertThat(valid().setUrl("https://eu-central-1.aws.cloud2.influxdata.com").build()).isNotNull();
+    }
+
+    @Test
+    void numbersAndDurationsMustBeInRange() {
+        assertRejected(b -> b.setBatchSize(0), "The batch size must be at least 1, got: 0");
+        assertRejected(b -> b.setFlushInterval(Duration.ZERO), "The flush interval must be at least 1 ms, got: PT0S");
+        assertRejected(b -> b.setFlushInterval(Duration.ofNanos(1000)),
+                "The flush interval must be at least 1 ms, got: PT0.000001S");
+        assertRejected(b -> b.setFlushInterval(null), "The flush interval must be at least 1 ms, got: null");
+        assertRejected(b -> b.setMaxRetries(-1), "The maximum number of retries must be zero or more, got: -1");
+        assertRejected(b -> b.setInitialBackoff(Duration.ofMillis(-5)),
+                "The initial backoff must be positive, got: PT-0.005S");
+        assertRejected(b -> b.setInitialBackoff(Duration.ofSeconds(1)).setMaxBackoff(Duration.ofMillis(500)),
+                "The maximum backoff (PT0.5S) must not be shorter than the initial backoff (PT1S).");
+        assertRejected(b -> b.setRequestTimeout(Duration.ZERO), "The request timeout must be positive, got: PT0S");
+        assertThat(valid().setMaxRetries(0).build().batchSettings().retryPolicy().maxRetries()).isZero();
+    }
+
+    @Test
+    void theLineProtocolDirectoryReplacesTheServer() {
+        InfluxDbSink sink = InfluxDbSink.builder().setLineProtocolDirectory(Path.of("/tmp/o2o-metrics")).build();
+
+        assertThat(sink.transportFactory()).isEqualTo(new LineProtocolFileTransport.Settings("/tmp/o2o-metrics"));
+        assertThat(sink.describe()).isEqualTo("line-protocol files /tmp/o2o-metrics/metrics-<subtask>.lp");
+        assertRejected(b -> b.setLineProtocolDirectory(Path.of("/tmp/o2o-metrics")),
+                "Set either an InfluxDB URL or a line-protocol directory, not both.");
+    }
+
+    @Test
+    void theSinkIsSerializableWithItsCustomizerAndNeverShowsTheToken() throws Exception {
+        InfluxClientCustomizer customizer =
+                (http, options) -> http.addInterceptor(chain -> chain.proceed(chain.request()));
+        InfluxDbSink sink = valid().setToken("s3cret-token").setClientCustomizer(customizer).build();
+
+        InfluxDbSink copy = roundTrip(sink);
+
+        assertThat(copy.batchSettings()).isEqualTo(sink.batchSettings());
+        assertThat(copy.describe()).isEqualTo(sink.describe());
+        assertThat(((InfluxDbClientTransport.Settings) copy.transportFactory()).customizer()).isNotNull();
+        assertThat(sink.toString()).doesNotContain("s3cret").contains("token=<hidden>");
+        assertThat(sink.describe()).doesNotContain("s3cret");
+    }
+
+    private static InfluxDbSink roundTrip(InfluxDbSink sink) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(sink);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (InfluxDbSink) in.readObject();
+        }
+    }
+}
