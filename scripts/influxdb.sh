@@ -20,25 +20,17 @@ RPC_PORT="${O2O_INFLUX_RPC_PORT:-18088}"
 START_TIMEOUT="${O2O_INFLUX_START_TIMEOUT:-60}"
 URL="http://127.0.0.1:${PORT}"
 PID_FILE="${RUN_DIR}/influxd.pid"
+SERVICE=influxdb.sh
+# shellcheck source=lib/service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/service.sh"
 CONF_FILE="${RUN_DIR}/influxdb.conf"
 LOG_FILE="${RUN_DIR}/influxd.log"
 
-log() { echo "influxdb.sh: $*"; }
-die() { echo "influxdb.sh: ERROR: $*" >&2; exit 1; }
 
-running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ -n "${pid}" ]] && kill -0 "${pid}" 2>/dev/null || return 1
-  echo "${pid}"
-}
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 pings() { curl -fsS -o /dev/null --max-time 2 "${URL}/ping" 2>/dev/null; }
 
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_installed() {
   if ! command -v curl >/dev/null 2>&1; then
@@ -107,10 +99,10 @@ start() {
   else
     rm -f "${PID_FILE}"
     ensure_installed
-    if port_taken "${PORT}"; then
+    if port_open "${PORT}"; then
       die "port ${PORT} is already taken by another process; set O2O_INFLUX_PORT to a free port"
     fi
-    if port_taken "${RPC_PORT}"; then
+    if port_open "${RPC_PORT}"; then
       die "port ${RPC_PORT} (RPC) is already taken by another process; set O2O_INFLUX_RPC_PORT to a free port"
     fi
     write_config
@@ -138,27 +130,7 @@ start() {
   log "for the tests: export O2O_TEST_INFLUX_URL=${URL}"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "${PID_FILE}"
-    log "not running"
-    return
-  fi
-  log "stopping pid ${pid}"
-  kill "${pid}" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    kill -0 "${pid}" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "${pid}" 2>/dev/null; then
-    log "pid ${pid} still alive after 30 s: killing it"
-    kill -9 "${pid}" 2>/dev/null || true
-    while kill -0 "${pid}" 2>/dev/null; do sleep 0.2; done
-  fi
-  rm -f "${PID_FILE}"
-  log "stopped"
-}
+stop() { stop_service 30; }
 
 status() {
   local pid

@@ -29,24 +29,16 @@ LIBS_DIR="${RUN_DIR}/libs"
 DATA_DIR="${RUN_DIR}/data"
 LOGS_DIR="${RUN_DIR}/logs"
 PID_FILE="${RUN_DIR}/kafka.pid"
+SERVICE=kafka.sh
+# shellcheck source=lib/service.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/service.sh"
 CONF_FILE="${RUN_DIR}/server.properties"
 LOG4J_FILE="${RUN_DIR}/log4j2.properties"
 PROBE_LOG4J_FILE="${RUN_DIR}/log4j2-probe.properties"
 OUT_FILE="${LOGS_DIR}/kafka.out"
 
-log() { echo "kafka.sh: $*"; }
-die() { echo "kafka.sh: ERROR: $*" >&2; exit 1; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-running_pid() {
-  [[ -f "${PID_FILE}" ]] || return 1
-  local pid
-  pid="$(cat "${PID_FILE}")"
-  [[ -n "${pid}" ]] && kill -0 "${pid}" 2>/dev/null || return 1
-  echo "${pid}"
-}
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # A metadata request through the Admin API (scripts/kafka-broker/KafkaReady.java, run from source).
 metadata_answers() {
@@ -186,27 +178,7 @@ start() {
   log "for the tests: export O2O_TEST_KAFKA_BOOTSTRAP=${BOOTSTRAP}"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "${PID_FILE}"
-    log "not running"
-    return
-  fi
-  log "stopping pid ${pid}"
-  kill "${pid}" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "${pid}" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "${pid}" 2>/dev/null; then
-    log "pid ${pid} still alive after 60 s: killing it"
-    kill -9 "${pid}" 2>/dev/null || true
-    while kill -0 "${pid}" 2>/dev/null; do sleep 0.2; done
-  fi
-  rm -f "${PID_FILE}"
-  log "stopped"
-}
+stop() { stop_service 60; }
 
 status() {
   local pid answer

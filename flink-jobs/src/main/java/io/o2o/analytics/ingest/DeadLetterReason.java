@@ -4,14 +4,25 @@ import java.util.Locale;
 
 /** Why an input record could not be used. The codes are a closed set, so they are safe as metric tags. */
 public enum DeadLetterReason {
+    /** Not a JSON object: truncated, as from an upload cut off mid-way, or not JSON at all. */
     MALFORMED_JSON,
+    /** A required field left out: a ping without lat, a till receipt without storeId. */
     MISSING_FIELD,
+    /** A value outside the contract: source "satellite", channel "fax", a negative accuracy, a bad ts. */
     INVALID_VALUE,
+    /** lat beyond 90, lon beyond 180, or NaN. */
     COORDINATES_OUT_OF_RANGE,
+    /** An event time after the record reached Kafka by more than the allowed skew: a phone's clock is wrong. */
     TIMESTAMP_IN_FUTURE,
+    /** A sensor reading, till receipt or online event naming a store that is not in the fence file. */
     UNKNOWN_STORE,
     /** Arrived after the watermark had passed its event time: its window of decisions has closed. */
-    LATE_EVENT;
+    LATE_EVENT,
+    /**
+     * A second copy of a location fix (same device, time and position) that arrived before the first was
+     * processed, as phones re-sending a batch do. Had it arrived after, it would be a {@link #LATE_EVENT}.
+     */
+    DUPLICATE_EVENT;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

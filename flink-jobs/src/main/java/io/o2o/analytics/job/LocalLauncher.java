@@ -96,7 +96,8 @@ public final class LocalLauncher {
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.EXIT),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.VISIT),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY));
-        System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR));
+        System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
+                + counter(result, VisitDetector.REJECTED_ACCUMULATOR));
         if (truth != null) {
             System.out.printf("  ground truth: %,d visits, %,d pass-bys, %,d injected bad records%n",
                     truth.visits().size(), truth.passBys().size(), truth.badRecords().size());

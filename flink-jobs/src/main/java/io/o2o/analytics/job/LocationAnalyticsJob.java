@@ -109,11 +109,11 @@ public final class LocationAnalyticsJob {
                 .process(new VisitDetector(fences, rules))
                 .uid("detect-visits")
                 .name("detect visits");
-        DataStream<DeadLetter> latePings = visitEvents.getSideOutput(VisitDetector.LATE_PINGS);
+        DataStream<DeadLetter> rejectedPings = visitEvents.getSideOutput(VisitDetector.REJECTED_PINGS);
 
         visitEvents.sinkTo(visitsSink).uid("visits-sink").name("visits");
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(latePings)
+                .union(rejectedPings)
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead letters");
@@ -122,7 +122,7 @@ public final class LocationAnalyticsJob {
                 .process(new StoreTrafficAggregator(period, rules.decisionDelay()))
                 .uid("store-traffic")
                 .name("store traffic per minute");
-        DataStream<HealthTick> lateTicks = latePings
+        DataStream<HealthTick> lateTicks = rejectedPings
                 .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
                 .returns(HealthTick.class)
                 .name("late ping ticks");

@@ -49,7 +49,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         if (metric instanceof Counter counter) {
             if (name.equals("records") && id.contains(".input.")) {
                 records.put(id, counter);
-            } else if (name.startsWith("deadLetters.") || name.equals("latePings")) {
+            } else if (name.startsWith("deadLetters.") || name.equals("rejectedPings")) {
                 deadLetters.put(id, counter);
             } else if (name.equals("decisions.visit")) {
                 visits.put(id, counter);

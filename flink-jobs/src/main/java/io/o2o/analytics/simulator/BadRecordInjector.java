@@ -1,5 +1,6 @@
 package io.o2o.analytics.simulator;
 
+import io.o2o.analytics.ingest.DeadLetterReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.o2o.analytics.fence.FenceCatalog;
@@ -20,6 +21,19 @@ import java.util.SplittableRandom;
  * which the engine checks fields: everything the engine reads before the broken field stays valid.
  */
 final class BadRecordInjector {
+    /**
+     * What the simulator breaks, one reason each. A re-sent ping is injected as late; the engine reports it as
+     * late_event, or as duplicate_event when it overtakes the original (DeadLetterReason).
+     */
+    static final List<DeadLetterReason> INJECTED = List.of(
+            DeadLetterReason.MALFORMED_JSON,
+            DeadLetterReason.MISSING_FIELD,
+            DeadLetterReason.INVALID_VALUE,
+            DeadLetterReason.COORDINATES_OUT_OF_RANGE,
+            DeadLetterReason.TIMESTAMP_IN_FUTURE,
+            DeadLetterReason.UNKNOWN_STORE,
+            DeadLetterReason.LATE_EVENT);
+
     private static final long MINUTE = 60_000;
     private static final long MAX_EXTRA_DELAY_MILLIS = 5_000;
     /** More than the engine's 10-minute allowance for clock skew, by a margin no rounding can erase. */
@@ -62,9 +76,8 @@ final class BadRecordInjector {
         }
         BadRecordInjector injector = new BadRecordInjector(settings, catalog, genuine);
         List<Injection> injections = new ArrayList<>();
-        BadRecordReason[] reasons = BadRecordReason.values();
         while (injections.size() < count) {
-            BadRecordReason reason = reasons[injector.random.nextInt(reasons.length)];
+            DeadLetterReason reason = INJECTED.get(injector.random.nextInt(INJECTED.size()));
             Injection injection = injector.make(reason);
             if (injection != null) {
                 injections.add(injection);
@@ -74,7 +87,7 @@ final class BadRecordInjector {
     }
 
     /** A broken record for that reason, or null when no genuine record can carry it (no till receipts, ...). */
-    private Injection make(BadRecordReason reason) {
+    private Injection make(DeadLetterReason reason) {
         return switch (reason) {
             case MALFORMED_JSON -> truncated();
             case MISSING_FIELD -> withoutRequiredField();
@@ -83,6 +96,7 @@ final class BadRecordInjector {
             case TIMESTAMP_IN_FUTURE -> fromTheFuture();
             case UNKNOWN_STORE -> fromUnknownStore();
             case LATE_EVENT -> resentLate();
+            case DUPLICATE_EVENT -> throw new IllegalArgumentException("a re-sent ping is injected as LATE_EVENT");
         };
     }
 
@@ -90,7 +104,7 @@ final class BadRecordInjector {
         RawRecord base = anyRecord(List.of(InputTopic.values()));
         // A strict prefix of a JSON object never closes it, so it can never parse.
         String value = base.value().substring(0, 1 + random.nextInt(base.value().length() - 1));
-        return injection(base, value, base.timestampMillis() + extraDelay(), BadRecordReason.MALFORMED_JSON);
+        return injection(base, value, base.timestampMillis() + extraDelay(), DeadLetterReason.MALFORMED_JSON);
     }
 
     private Injection withoutRequiredField() {
@@ -104,7 +118,7 @@ final class BadRecordInjector {
             case IDENTITY_LINKS -> List.of("b");
         };
         json.remove(RandomStreams.pick(random, fields));
-        return injection(base, json, BadRecordReason.MISSING_FIELD);
+        return injection(base, json, DeadLetterReason.MISSING_FIELD);
     }
 
     private Injection withInvalidValue() {
@@ -124,7 +138,7 @@ final class BadRecordInjector {
             case ONLINE_EVENTS -> json.put("channel", "fax");
             default -> json.put("kind", "infrared");
         }
-        return injection(base, json, BadRecordReason.INVALID_VALUE);
+        return injection(base, json, DeadLetterReason.INVALID_VALUE);
     }
 
     private Injection outOfRange() {
@@ -138,7 +152,7 @@ final class BadRecordInjector {
             case 1 -> json.put("lon", 200.5);
             default -> json.put("lat", Double.NaN);
         }
-        return injection(base, json, BadRecordReason.COORDINATES_OUT_OF_RANGE);
+        return injection(base, json, DeadLetterReason.COORDINATES_OUT_OF_RANGE);
     }
 
     private Injection fromTheFuture() {
@@ -147,7 +161,7 @@ final class BadRecordInjector {
         long arrival = base.timestampMillis() + extraDelay();
         long ts = arrival + RandomStreams.millisBetween(random, MIN_FUTURE_SKEW_MILLIS, MAX_FUTURE_SKEW_MILLIS);
         RecordJson.putTs(json, ts, json.get("ts").isNumber() ? RecordJson.Clock.EPOCH_MILLIS : RecordJson.Clock.ISO);
-        return injection(base, RecordJson.write(json), arrival, BadRecordReason.TIMESTAMP_IN_FUTURE);
+        return injection(base, RecordJson.write(json), arrival, DeadLetterReason.TIMESTAMP_IN_FUTURE);
     }
 
     private Injection fromUnknownStore() {
@@ -165,7 +179,7 @@ final class BadRecordInjector {
         String value = RecordJson.write(json);
         return new Injection(
                 new RawRecord(base.topic(), unknownStoreId, value, base.timestampMillis() + extraDelay()),
-                new InjectedBadRecord(base.topic(), value, BadRecordReason.UNKNOWN_STORE.code()));
+                new InjectedBadRecord(base.topic(), value, DeadLetterReason.UNKNOWN_STORE.code()));
     }
 
     /** Pings early enough to be re-sent are most of them, so a few random draws find one. */
@@ -175,7 +189,7 @@ final class BadRecordInjector {
             RawRecord base = RandomStreams.pick(random, pings);
             long eventTime = eventTime(RecordJson.read(base.value()));
             if (eventTime <= lastResendableEvent) {
-                return injection(base, base.value(), eventTime + LATE_RESEND_MILLIS + extraDelay(), BadRecordReason.LATE_EVENT);
+                return injection(base, base.value(), eventTime + LATE_RESEND_MILLIS + extraDelay(), DeadLetterReason.LATE_EVENT);
             }
         }
         return null;
@@ -190,11 +204,11 @@ final class BadRecordInjector {
         return RandomStreams.pick(random, genuineByTopic.get(RandomStreams.pick(random, present)));
     }
 
-    private Injection injection(RawRecord base, ObjectNode json, BadRecordReason reason) {
+    private Injection injection(RawRecord base, ObjectNode json, DeadLetterReason reason) {
         return injection(base, RecordJson.write(json), base.timestampMillis() + extraDelay(), reason);
     }
 
-    private static Injection injection(RawRecord base, String value, long arrival, BadRecordReason reason) {
+    private static Injection injection(RawRecord base, String value, long arrival, DeadLetterReason reason) {
         return new Injection(
                 new RawRecord(base.topic(), base.key(), value, arrival),
                 new InjectedBadRecord(base.topic(), value, reason.code()));

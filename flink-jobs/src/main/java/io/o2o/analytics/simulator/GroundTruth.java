@@ -1,5 +1,6 @@
 package io.o2o.analytics.simulator;
 
+import io.o2o.analytics.ingest.DeadLetterReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -77,7 +78,7 @@ public record GroundTruth(
 
     public SortedMap<String, Long> badRecordsPerReason() {
         SortedMap<String, Long> counts = new TreeMap<>();
-        for (BadRecordReason reason : BadRecordReason.values()) {
+        for (DeadLetterReason reason : BadRecordInjector.INJECTED) {
             counts.put(reason.code(), 0L);
         }
         for (InjectedBadRecord bad : badRecords) {

@@ -44,10 +44,13 @@ import org.apache.flink.util.OutputTag;
 public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVisitEvent> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetter> LATE_PINGS = new OutputTag<>("late-pings") {};
+    public static final OutputTag<DeadLetter> REJECTED_PINGS = new OutputTag<>("rejected-pings") {};
 
     /** Job accumulators with the number of decisions of each type, for a run's summary. */
     public static final String ACCUMULATOR_PREFIX = "decisions.";
+
+    /** Job accumulator: pings sent to the dead letters here (late or duplicate). */
+    public static final String REJECTED_ACCUMULATOR = "visits.rejectedPings";
 
     public static final List<String> DECISION_TYPES =
             List.of(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT, StoreVisitEvent.PASS_BY);
@@ -65,7 +68,8 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     private transient FenceIndex index;
     private transient ListState<LbsPing> pendingPings;
     private transient MapState<String, StoreSession> sessions;
-    private transient Counter latePings;
+    private transient Counter rejectedPings;
+    private transient LongCounter rejectedTotal;
     private transient Map<String, Counter> decisionCounters;
     private transient Map<String, LongCounter> decisionTotals;
 
@@ -84,7 +88,9 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         sessions = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "store-sessions", Types.STRING, TypeInformation.of(StoreSession.class)));
-        latePings = getRuntimeContext().getMetricGroup().counter("latePings");
+        rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");
+        rejectedTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
         decisionCounters = new HashMap<>();
         decisionTotals = new HashMap<>();
         for (String type : DECISION_TYPES) {
@@ -98,8 +104,9 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     @Override
     public void processElement(LbsPing ping, Context ctx, Collector<StoreVisitEvent> out) throws Exception {
         if (ping.ts() <= ctx.timerService().currentWatermark()) {
-            latePings.inc();
-            ctx.output(LATE_PINGS, lateDeadLetter(ping, ctx.timerService().currentWatermark()));
+            long watermark = ctx.timerService().currentWatermark();
+            reject(ctx, rejected(ping, DeadLetterReason.LATE_EVENT,
+                    "event time " + ping.ts() + " is behind the watermark " + watermark, watermark));
             return;
         }
         pendingPings.add(ping);
@@ -127,7 +134,9 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         LbsPing previous = null;
         for (LbsPing ping : due) {
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
-            if (!ping.equals(previous)) {
+            if (ping.equals(previous)) {
+                reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice", horizon));
+            } else {
                 expire(open, deviceId, ping.ts(), out);
                 apply(ping, deviceId, open, out);
             }
@@ -255,16 +264,17 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         out.collect(decision);
     }
 
-    private static DeadLetter lateDeadLetter(LbsPing ping, long watermark) {
+    private void reject(Context ctx, DeadLetter deadLetter) {
+        rejectedPings.inc();
+        rejectedTotal.add(1);
+        ctx.output(REJECTED_PINGS, deadLetter);
+    }
+
+    private static DeadLetter rejected(LbsPing ping, DeadLetterReason reason, String detail, long at) {
         String summary = String.format(
                 Locale.ROOT,
                 "{\"deviceId\":\"%s\",\"lat\":%s,\"lon\":%s,\"accuracyM\":%s,\"ts\":%d,\"source\":\"%s\"}",
                 ping.deviceId(), ping.lat(), ping.lon(), ping.accuracyM(), ping.ts(), ping.source());
-        return new DeadLetter(
-                InputTopic.LBS_PINGS.defaultTopicName(),
-                DeadLetterReason.LATE_EVENT.code(),
-                "event time " + ping.ts() + " is behind the watermark " + watermark,
-                summary,
-                watermark);
+        return new DeadLetter(InputTopic.LBS_PINGS.defaultTopicName(), reason.code(), detail, summary, at);
     }
 }

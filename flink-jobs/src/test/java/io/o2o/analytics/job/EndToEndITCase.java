@@ -112,7 +112,9 @@ class EndToEndITCase {
                 .mapToLong(type -> result.<Long>getAccumulatorResult(VisitDetector.ACCUMULATOR_PREFIX + type))
                 .sum();
         visits = readAll(visitsTopic, decisions);
-        deadLetters = readAll(deadLetterTopic, result.<Long>getAccumulatorResult(InputRouter.DEAD_LETTERS_ACCUMULATOR));
+        deadLetters = readAll(deadLetterTopic,
+                result.<Long>getAccumulatorResult(InputRouter.DEAD_LETTERS_ACCUMULATOR)
+                        + result.<Long>getAccumulatorResult(VisitDetector.REJECTED_ACCUMULATOR));
     }
 
     @AfterAll
@@ -172,14 +174,12 @@ class EndToEndITCase {
         SortedMap<String, Long> actual = new TreeMap<>();
         deadLetters.forEach(d -> actual.merge(d.get("reason").asText(), 1L, Long::sum));
         expected.values().removeIf(count -> count == 0);
-        long lateExpected = expected.remove("late_event");
-        long lateFound = actual.getOrDefault("late_event", 0L);
-        actual.remove("late_event");
+        // A ping re-sent 15 minutes later is late if the original was processed by then, and a duplicate if
+        // it overtook the original (the watermark lagged): which, depends on timing; that it is one, does not.
+        long resent = actual.getOrDefault("late_event", 0L) + actual.getOrDefault("duplicate_event", 0L);
+        actual.remove("duplicate_event");
+        actual.put("late_event", resent);
         assertThat(actual).isEqualTo(expected);
-        // A re-sent ping is late only if the watermark has passed it. Replaying Kafka at full speed, one
-        // partition may be fetched minutes ahead of another, holding the watermark back: the duplicate is then
-        // not late, and the detector drops it as a duplicate fix. It can never be late without being found.
-        assertThat(lateFound).isBetween(0L, lateExpected);
         assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("raw").asText()).isNotEmpty());
 
         long counted = influx.queryLong(database, "SELECT sum(\"count\") FROM \"dead_letters\"");

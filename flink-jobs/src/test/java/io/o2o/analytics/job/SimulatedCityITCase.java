@@ -111,15 +111,13 @@ class SimulatedCityITCase {
             assertThat(deadLetter.get("raw").asText()).isNotEmpty();
         }
         assertThat(expected).containsKey("late_event");
-        // Lateness is judged against the watermark as it stands when a record passes, and watermarks are
-        // emitted periodically: a duplicate that slips in just before the next watermark is processed as an
-        // ordinary (harmless) ping. Every other reason is decided by the record alone, so it must be exact.
         expected.values().removeIf(count -> count == 0);
-        long lateExpected = expected.remove("late_event");
-        long lateFound = actual.getOrDefault("late_event", 0L);
-        actual.remove("late_event");
+        // A ping re-sent 15 minutes later is late if the original was processed by then, and a duplicate if
+        // it overtook the original (the watermark lagged): which, depends on timing; that it is one, does not.
+        long resent = actual.getOrDefault("late_event", 0L) + actual.getOrDefault("duplicate_event", 0L);
+        actual.remove("duplicate_event");
+        actual.put("late_event", resent);
         assertThat(actual).isEqualTo(expected);
-        assertThat(lateFound).isBetween(lateExpected - Math.max(2, lateExpected / 10), lateExpected);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.o2o.analytics.simulator;
 
+import io.o2o.analytics.ingest.DeadLetterReason;
 import static io.o2o.analytics.simulator.SimulationFixtures.json;
 import static io.o2o.analytics.simulator.SimulationFixtures.sampleCity;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,7 +135,7 @@ class SimulatedRecordsTest {
 
         assertThat(share).isCloseTo(0.02, within(0.0005));
         assertThat(truth.badRecordsPerReason().keySet())
-                .containsExactlyElementsOf(Arrays.stream(BadRecordReason.values()).map(BadRecordReason::code).sorted().toList());
+                .containsExactlyElementsOf(BadRecordInjector.INJECTED.stream().map(DeadLetterReason::code).sorted().toList());
         assertThat(truth.badRecordsPerReason().values()).allSatisfy(count -> assertThat(count).isPositive());
         Map<String, Long> values = simulation.records().stream()
                 .collect(Collectors.groupingBy(r -> r.topic() + r.value(), Collectors.counting()));
@@ -159,7 +160,7 @@ class SimulatedRecordsTest {
                 Duration.ofMinutes(10));
         Map<String, String> reasons = new HashMap<>();
         for (InjectedBadRecord bad : simulation.truth().badRecords()) {
-            if (!bad.expectedReason().equals(BadRecordReason.LATE_EVENT.code())) {
+            if (!bad.expectedReason().equals(DeadLetterReason.LATE_EVENT.code())) {
                 reasons.put(bad.topic() + bad.value(), bad.expectedReason());
             }
         }
@@ -181,7 +182,7 @@ class SimulatedRecordsTest {
     void aLateEventIsAGenuinePingSentAgainFifteenMinutesAfterItsEventTime() {
         Simulation simulation = SimulationFixtures.small();
         List<InjectedBadRecord> late = simulation.truth().badRecords().stream()
-                .filter(b -> b.expectedReason().equals(BadRecordReason.LATE_EVENT.code()))
+                .filter(b -> b.expectedReason().equals(DeadLetterReason.LATE_EVENT.code()))
                 .toList();
 
         assertThat(late).isNotEmpty().allSatisfy(bad -> {

@@ -1,5 +1,6 @@
 package io.o2o.analytics.simulator;
 
+import io.o2o.analytics.ingest.DeadLetterReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +54,7 @@ final class SimulationFixtures {
      * is told apart by arriving 15 minutes after its event time instead of within 30 s.
      */
     static List<RawRecord> genuine(Simulation simulation) {
-        String late = BadRecordReason.LATE_EVENT.code();
+        String late = DeadLetterReason.LATE_EVENT.code();
         Set<String> broken = new HashSet<>();
         Set<String> resent = new HashSet<>();
         for (InjectedBadRecord record : simulation.truth().badRecords()) {

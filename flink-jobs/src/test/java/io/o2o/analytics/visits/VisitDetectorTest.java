@@ -166,7 +166,7 @@ class VisitDetectorTest {
             harness.processElement(late, late.ts());
 
             List<DeadLetter> lateOnes = new ArrayList<>();
-            harness.getSideOutput(VisitDetector.LATE_PINGS).forEach(r -> lateOnes.add(r.getValue()));
+            harness.getSideOutput(VisitDetector.REJECTED_PINGS).forEach(r -> lateOnes.add(r.getValue()));
             assertThat(lateOnes).singleElement().satisfies(d -> {
                 assertThat(d.reason()).isEqualTo("late_event");
                 assertThat(d.raw()).contains(DEVICE);
