@@ -135,7 +135,7 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         for (LbsPing ping : due) {
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
             if (ping.equals(previous)) {
-                reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice", horizon));
+                reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice", ping.ts()));
             } else {
                 expire(open, deviceId, ping.ts(), out);
                 apply(ping, deviceId, open, out);

@@ -27,6 +27,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -105,7 +106,10 @@ class EndToEndITCase {
                 // The production sink, with the 1.x write-path mapping that only the test server needs.
                 influx.sinkBuilder(database).build());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(setup.flinkConfiguration());
+        Configuration flink = setup.flinkConfiguration();
+        // A test must fail, not restart forever.
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(flink);
         result = job.execute(env);
 
         long decisions = VisitDetector.DECISION_TYPES.stream()

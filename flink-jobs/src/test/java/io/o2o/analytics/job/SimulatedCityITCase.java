@@ -17,6 +17,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -62,7 +63,10 @@ class SimulatedCityITCase {
         });
         JobSetup setup = JobSetup.of(options, ENVIRONMENT);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(setup.flinkConfiguration());
+        Configuration flink = setup.flinkConfiguration();
+        // A test must fail, not restart forever.
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(flink);
         env.setParallelism(parallelism);
         setup.job().execute(env);
         return new RunResult(

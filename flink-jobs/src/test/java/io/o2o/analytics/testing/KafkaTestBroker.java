@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -92,9 +93,9 @@ public final class KafkaTestBroker implements AutoCloseable {
         await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(), "create topic " + name);
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
-            TopicDescription description = await(admin.describeTopics(List.of(name)).allTopicNames(), "describe " + name)
-                    .get(name);
-            if (description.partitions().size() == partitions
+            TopicDescription description = describeIfKnown(name);
+            if (description != null
+                    && description.partitions().size() == partitions
                     && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                 return name;
             }
@@ -102,6 +103,18 @@ public final class KafkaTestBroker implements AutoCloseable {
                 throw new IllegalStateException("topic " + name + " has no leader after " + ADMIN_TIMEOUT);
             }
             sleep(100);
+        }
+    }
+
+    /** The topic's description, or null while the broker's metadata does not know the new topic yet. */
+    private TopicDescription describeIfKnown(String name) {
+        try {
+            return await(admin.describeTopics(List.of(name)).allTopicNames(), "describe " + name).get(name);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw e;
         }
     }
 
