@@ -22,7 +22,9 @@ public enum DeadLetterReason {
      * A second copy of a location fix (same device, time and position) that arrived before the first was
      * processed, as phones re-sending a batch do. Had it arrived after, it would be a {@link #LATE_EVENT}.
      */
-    DUPLICATE_EVENT;
+    DUPLICATE_EVENT,
+    /** Identity evidence refused because it would give a customer more identifiers than the cap allows. */
+    MERGE_REFUSED;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

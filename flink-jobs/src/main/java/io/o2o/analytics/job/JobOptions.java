@@ -76,6 +76,13 @@ public final class JobOptions {
             .defaultValue("dead-letters")
             .withDescription("Output topic for records that could not be used, with the reason.");
 
+    public static final ConfigOption<String> TOPIC_CUSTOMER_ASSIGNMENTS = ConfigOptions.key(
+                    "topic.customer-assignments")
+            .stringType()
+            .defaultValue("customer-assignments")
+            .withDescription("Output topic: which customer each identifier (user, member, hashed device or phone, "
+                    + "wechat, weibo) belongs to, on every change.");
+
     public static final Map<InputTopic, ConfigOption<String>> INPUT_TOPICS = inputTopicOptions();
 
     public static final ConfigOption<String> INFLUXDB_URL = ConfigOptions.key("influxdb.url")
@@ -214,6 +221,22 @@ public final class JobOptions {
             .defaultValue(Duration.ofMinutes(3))
             .withDescription("Event time without presence after which a visit or near-store session closes.");
 
+    public static final ConfigOption<Integer> IDENTITY_MAX_IDS = ConfigOptions.key("identity.max-ids-per-customer")
+            .intType()
+            .defaultValue(12)
+            .withDescription("Most identifiers one customer may have; evidence that would exceed it is refused "
+                    + "(merge_refused dead letter), so a shared device cannot fuse many people into one.");
+
+    public static final ConfigOption<Duration> IDENTITY_TTL = ConfigOptions.key("identity.ttl")
+            .durationType()
+            .defaultValue(Duration.ofDays(90))
+            .withDescription("An identifier without new evidence for this long (event time) is forgotten.");
+
+    public static final ConfigOption<Duration> IDENTITY_REFRESH = ConfigOptions.key("identity.evidence-refresh")
+            .durationType()
+            .defaultValue(Duration.ofDays(1))
+            .withDescription("How often a device and user seen together on pings are re-sent as evidence.");
+
     public static final ConfigOption<Duration> METRICS_PERIOD = ConfigOptions.key("metrics.period")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
@@ -233,11 +256,12 @@ public final class JobOptions {
         options.add(KAFKA_GROUP_ID);
         options.addAll(INPUT_TOPICS.values());
         options.addAll(List.of(
-                TOPIC_VISITS, TOPIC_DEAD_LETTERS, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
+                TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
-                ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, METRICS_PERIOD,
+                ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
+                IDENTITY_REFRESH, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;
     }

@@ -97,7 +97,8 @@ public final class JobSetup {
 
     public LocationAnalyticsJob job() {
         return withSourceParallelism(new LocationAnalyticsJob(
-                options, fences, source(), outputs.visits(), outputs.deadLetters(), outputs.metrics()));
+                options, fences, source(), outputs.visits(), outputs.deadLetters(), outputs.metrics(),
+                outputs.customerAssignments()));
     }
 
     /** The simulator is one stream in arrival order: one reader (see LocationAnalyticsJob). */

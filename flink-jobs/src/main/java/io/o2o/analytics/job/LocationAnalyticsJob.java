@@ -1,6 +1,11 @@
 package io.o2o.analytics.job;
 
 import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.identity.DeviceUserEvidence;
+import io.o2o.analytics.identity.IdentityEdge;
+import io.o2o.analytics.identity.IdentityResolver;
+import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.metrics.HealthTick;
@@ -8,6 +13,7 @@ import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.VisitDetector;
@@ -36,6 +42,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       store traffic + dwell per minute     pipeline health per topic and minute
  *                           \                 /
  *                            metrics (InfluxDB / line protocol)
+ *
+ *  identity links + (device, user) seen on pings -> resolve identities (one graph) -> customer assignments
  * </pre>
  *
  * The source and the sinks are handed in, so tests run this very pipeline with their own; {@link #main}
@@ -50,6 +58,7 @@ public final class LocationAnalyticsJob {
     private final Sink<StoreVisitEvent> visitsSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Sink<MetricPoint> metricsSink;
+    private final Sink<CustomerAssignment> assignmentsSink;
     private int sourceParallelism = -1;
 
     public LocationAnalyticsJob(
@@ -58,13 +67,15 @@ public final class LocationAnalyticsJob {
             Source<Ingested, ?, ?> source,
             Sink<StoreVisitEvent> visitsSink,
             Sink<DeadLetter> deadLetterSink,
-            Sink<MetricPoint> metricsSink) {
+            Sink<MetricPoint> metricsSink,
+            Sink<CustomerAssignment> assignmentsSink) {
         this.options = options;
         this.fences = fences;
         this.source = source;
         this.visitsSink = visitsSink;
         this.deadLetterSink = deadLetterSink;
         this.metricsSink = metricsSink;
+        this.assignmentsSink = assignmentsSink;
     }
 
     /**
@@ -104,6 +115,10 @@ public final class LocationAnalyticsJob {
 
         SingleOutputStreamOperator<LbsPing> pings =
                 input.process(new InputRouter()).uid("route-input").name("route input");
+        if (sourceParallelism > 0) {
+            // Chained to the source: each device's records then keep the order they arrived in.
+            pings.setParallelism(sourceParallelism);
+        }
 
         SingleOutputStreamOperator<StoreVisitEvent> visitEvents = pings.keyBy(LbsPing::deviceId)
                 .process(new VisitDetector(fences, rules))
@@ -112,8 +127,10 @@ public final class LocationAnalyticsJob {
         DataStream<DeadLetter> rejectedPings = visitEvents.getSideOutput(VisitDetector.REJECTED_PINGS);
 
         visitEvents.sinkTo(visitsSink).uid("visits-sink").name("visits");
+
+        DataStream<DeadLetter> refusedEvidence = resolveIdentities(pings);
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(rejectedPings)
+                .union(rejectedPings, refusedEvidence)
                 .sinkTo(deadLetterSink)
                 .uid("dead-letter-sink")
                 .name("dead letters");
@@ -123,6 +140,7 @@ public final class LocationAnalyticsJob {
                 .uid("store-traffic")
                 .name("store traffic per minute");
         DataStream<HealthTick> lateTicks = rejectedPings
+                .union(refusedEvidence)
                 .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
                 .returns(HealthTick.class)
                 .name("late ping ticks");
@@ -133,6 +151,45 @@ public final class LocationAnalyticsJob {
                 .uid("pipeline-health")
                 .name("pipeline health per minute");
         traffic.union(health).sinkTo(metricsSink).uid("metrics-sink").name("metrics");
+    }
+
+    /**
+     * Identity evidence (identity links, and devices seen with a user on pings) into the identity graph;
+     * every change of an identifier's customer goes to the customer-assignments output.
+     *
+     * @return evidence the graph refused, as dead letters
+     */
+    private DataStream<DeadLetter> resolveIdentities(SingleOutputStreamOperator<LbsPing> pings) {
+        DataStream<IdentityEdge> links = pings.getSideOutput(InputRouter.LINKS)
+                .map(link -> IdentityEdge.of(link.a(), link.b(), link.ts(), InputTopic.IDENTITY_LINKS.defaultTopicName()))
+                .returns(IdentityEdge.class)
+                .name("identity links as evidence");
+        DataStream<IdentityEdge> seenTogether = pings.filter(ping -> ping.userId() != null)
+                .name("pings with a user")
+                .keyBy(LbsPing::deviceId)
+                .process(new DeviceUserEvidence(options.get(JobOptions.IDENTITY_REFRESH)))
+                .uid("device-user-evidence")
+                .name("devices seen with a user");
+        int maxIds = options.get(JobOptions.IDENTITY_MAX_IDS);
+        SingleOutputStreamOperator<CustomerAssignment> assignments = links.union(seenTogether)
+                .keyBy(edge -> IdentityResolver.GRAPH)
+                .process(new IdentityResolver(maxIds, options.get(JobOptions.IDENTITY_TTL)))
+                .uid("identity-resolver")
+                .name("resolve identities");
+        // Keyed by identifier, so that each identifier's assignments reach the output in the order decided.
+        assignments.keyBy(CustomerAssignment::node)
+                .sinkTo(assignmentsSink)
+                .uid("customer-assignments-sink")
+                .name("customer assignments");
+        return assignments.getSideOutput(IdentityResolver.REFUSED)
+                .map(edge -> new DeadLetter(
+                        edge.evidence(),
+                        DeadLetterReason.MERGE_REFUSED.code(),
+                        "would give a customer more than " + maxIds + " identifiers",
+                        edge.a() + " ~ " + edge.b(),
+                        edge.ts()))
+                .returns(DeadLetter.class)
+                .name("refused evidence");
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {

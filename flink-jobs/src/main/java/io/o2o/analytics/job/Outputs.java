@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.job.JobOptions.OutputKind;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.metrics.MetricPoint;
@@ -47,6 +48,12 @@ public final class Outputs {
                 : new JsonLinesFileSink<>(outputDir(), "dead-letters");
     }
 
+    public Sink<CustomerAssignment> customerAssignments() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS), CustomerAssignment::node)
+                : new JsonLinesFileSink<>(outputDir(), "customer-assignments");
+    }
+
     public boolean metricsToInfluxDb() {
         return options.getOptional(JobOptions.INFLUXDB_URL).isPresent();
     }
@@ -66,9 +73,10 @@ public final class Outputs {
     public String describe() {
         String records = kind() == OutputKind.kafka
                 ? "visits -> Kafka topic '" + options.get(JobOptions.TOPIC_VISITS) + "', dead letters -> '"
-                        + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "'"
-                : "visits -> " + outputDir().resolve(JsonLinesFileSink.filePattern("visits")) + ", dead letters -> "
-                        + outputDir().resolve(JsonLinesFileSink.filePattern("dead-letters"));
+                        + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "', customer assignments -> '"
+                        + options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS) + "'"
+                : "visits, dead letters, customer assignments -> "
+                        + outputDir().resolve("{visits,dead-letters,customer-assignments}-*.jsonl");
         String metrics = metricsToInfluxDb()
                 ? "metrics -> InfluxDB " + options.get(JobOptions.INFLUXDB_URL) + " bucket "
                         + options.get(JobOptions.INFLUXDB_BUCKET)

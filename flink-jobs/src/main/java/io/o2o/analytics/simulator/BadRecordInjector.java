@@ -96,7 +96,7 @@ final class BadRecordInjector {
             case TIMESTAMP_IN_FUTURE -> fromTheFuture();
             case UNKNOWN_STORE -> fromUnknownStore();
             case LATE_EVENT -> resentLate();
-            case DUPLICATE_EVENT -> throw new IllegalArgumentException("a re-sent ping is injected as LATE_EVENT");
+            case DUPLICATE_EVENT, MERGE_REFUSED -> throw new IllegalArgumentException("not injected: " + reason);
         };
     }
 

@@ -104,7 +104,8 @@ class EndToEndITCase {
                 setup.outputs().visits(),
                 setup.outputs().deadLetters(),
                 // The production sink, with the 1.x write-path mapping that only the test server needs.
-                influx.sinkBuilder(database).build());
+                influx.sinkBuilder(database).build(),
+                setup.outputs().customerAssignments());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration flink = setup.flinkConfiguration();
         // A test must fail, not restart forever.

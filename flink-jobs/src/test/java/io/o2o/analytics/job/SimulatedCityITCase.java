@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +51,12 @@ class SimulatedCityITCase {
 
     private static RunResult atParallelism2;
 
-    record RunResult(List<JsonNode> visits, List<JsonNode> deadLetters, List<String> metrics, GroundTruth truth) {}
+    record RunResult(
+            List<JsonNode> visits,
+            List<JsonNode> deadLetters,
+            List<String> metrics,
+            List<JsonNode> assignments,
+            GroundTruth truth) {}
 
     private static RunResult run(int parallelism, Path dir) throws Exception {
         Configuration options = CommandLine.parse(new String[] {
@@ -71,7 +78,7 @@ class SimulatedCityITCase {
         setup.job().execute(env);
         return new RunResult(
                 jsonLines(dir, "visits-"), jsonLines(dir, "dead-letters-"), lines(dir, "metrics-"),
-                setup.simulation().truth());
+                jsonLines(dir, "customer-assignments-"), setup.simulation().truth());
     }
 
     @BeforeAll
@@ -140,11 +147,35 @@ class SimulatedCityITCase {
     }
 
     @Test
+    void devicesSeenWithAUserBecomeCustomersOfHashedIdentifiersOnly() {
+        IdentifierHasher hasher =
+                new IdentifierHasher(ENVIRONMENT.get(Secrets.HASH_KEY_ENV).getBytes(StandardCharsets.UTF_8));
+        java.util.Set<String> trueDevices = new java.util.HashSet<>();
+        atParallelism2.truth().visits().forEach(v -> trueDevices.add("device:" + hasher.hashDevice(v.rawDeviceId())));
+        Map<String, String> customerOf = new TreeMap<>();
+        atParallelism2.assignments().forEach(a -> customerOf.put(a.get("node").asText(), a.get("customerId").asText()));
+
+        assertThat(customerOf.keySet()).filteredOn(node -> trueDevices.contains(node)).hasSizeGreaterThan(50);
+        assertThat(customerOf.keySet()).allSatisfy(node -> assertThat(node).matches(
+                "(user|member|wechat|weibo):.+|(device|phone):[0-9a-f]{32}"));
+        Map<String, Long> idsPerCustomer = new TreeMap<>();
+        customerOf.values().forEach(customer -> idsPerCustomer.merge(customer, 1L, Long::sum));
+        assertThat(idsPerCustomer.values()).allSatisfy(ids -> assertThat(ids).isBetween(2L, 12L));
+    }
+
+    @Test
     void parallelismDoesNotChangeTheDecisions() throws Exception {
         RunResult single = run(1, outputs.resolve("p1"));
         RunResult four = run(4, outputs.resolve("p4"));
         assertThat(sortedIds(four.visits())).isEqualTo(sortedIds(single.visits())).isEqualTo(
                 sortedIds(atParallelism2.visits()));
+        assertThat(finalCustomers(four)).isEqualTo(finalCustomers(single)).isEqualTo(finalCustomers(atParallelism2));
+    }
+
+    private static Map<String, String> finalCustomers(RunResult run) {
+        Map<String, String> customerOf = new TreeMap<>();
+        run.assignments().forEach(a -> customerOf.put(a.get("node").asText(), a.get("customerId").asText()));
+        return customerOf;
     }
 
     private static List<String> sortedIds(List<JsonNode> events) {
