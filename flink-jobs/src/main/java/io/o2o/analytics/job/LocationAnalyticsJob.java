@@ -34,9 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  *  source (Kafka topics | simulator), parsed + watermarked per partition
  *    -> route input ---------------------------------> dead letters (topic / files)
- *         | pings, keyed by hashed device
+ *         | pings, keyed by hashed device      + customer of each device (identity graph, below)
  *         v
- *       detect visits (enter / exit / visit / pass_by) --> visits (topic / files)
+ *       detect visits (enter / exit / visit / pass_by / reattributed) --> visits (topic / files)
  *         | keyed by store                      \
  *         v                                      v
  *       store traffic + dwell per minute     pipeline health per topic and minute
@@ -120,15 +120,21 @@ public final class LocationAnalyticsJob {
             pings.setParallelism(sourceParallelism);
         }
 
+        SingleOutputStreamOperator<CustomerAssignment> assignments = resolveIdentities(pings);
+        DataStream<DeadLetter> refusedEvidence = refusedEvidence(assignments);
+
         SingleOutputStreamOperator<StoreVisitEvent> visitEvents = pings.keyBy(LbsPing::deviceId)
-                .process(new VisitDetector(fences, rules))
+                .connect(assignments
+                        .filter(assignment -> assignment.node().startsWith(VisitDetector.DEVICE_PREFIX))
+                        .name("device assignments")
+                        .keyBy(VisitDetector::deviceOf))
+                .process(new VisitDetector(fences, rules, options.get(JobOptions.IDENTITY_TTL)))
                 .uid("detect-visits")
                 .name("detect visits");
         DataStream<DeadLetter> rejectedPings = visitEvents.getSideOutput(VisitDetector.REJECTED_PINGS);
 
         visitEvents.sinkTo(visitsSink).uid("visits-sink").name("visits");
 
-        DataStream<DeadLetter> refusedEvidence = resolveIdentities(pings);
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
                 .union(rejectedPings, refusedEvidence)
                 .sinkTo(deadLetterSink)
@@ -156,10 +162,9 @@ public final class LocationAnalyticsJob {
     /**
      * Identity evidence (identity links, and devices seen with a user on pings) into the identity graph;
      * every change of an identifier's customer goes to the customer-assignments output.
-     *
-     * @return evidence the graph refused, as dead letters
      */
-    private DataStream<DeadLetter> resolveIdentities(SingleOutputStreamOperator<LbsPing> pings) {
+    private SingleOutputStreamOperator<CustomerAssignment> resolveIdentities(
+            SingleOutputStreamOperator<LbsPing> pings) {
         DataStream<IdentityEdge> links = pings.getSideOutput(InputRouter.LINKS)
                 .map(link -> IdentityEdge.of(link.a(), link.b(), link.ts(), InputTopic.IDENTITY_LINKS.defaultTopicName()))
                 .returns(IdentityEdge.class)
@@ -170,10 +175,10 @@ public final class LocationAnalyticsJob {
                 .process(new DeviceUserEvidence(options.get(JobOptions.IDENTITY_REFRESH)))
                 .uid("device-user-evidence")
                 .name("devices seen with a user");
-        int maxIds = options.get(JobOptions.IDENTITY_MAX_IDS);
         SingleOutputStreamOperator<CustomerAssignment> assignments = links.union(seenTogether)
                 .keyBy(edge -> IdentityResolver.GRAPH)
-                .process(new IdentityResolver(maxIds, options.get(JobOptions.IDENTITY_TTL)))
+                .process(new IdentityResolver(
+                        options.get(JobOptions.IDENTITY_MAX_IDS), options.get(JobOptions.IDENTITY_TTL)))
                 .uid("identity-resolver")
                 .name("resolve identities");
         // Keyed by identifier, so that each identifier's assignments reach the output in the order decided.
@@ -181,6 +186,12 @@ public final class LocationAnalyticsJob {
                 .sinkTo(assignmentsSink)
                 .uid("customer-assignments-sink")
                 .name("customer assignments");
+        return assignments;
+    }
+
+    /** Evidence the identity graph refused (over the per-customer cap), as dead letters. */
+    private DataStream<DeadLetter> refusedEvidence(SingleOutputStreamOperator<CustomerAssignment> assignments) {
+        int maxIds = options.get(JobOptions.IDENTITY_MAX_IDS);
         return assignments.getSideOutput(IdentityResolver.REFUSED)
                 .map(edge -> new DeadLetter(
                         edge.evidence(),

@@ -58,6 +58,9 @@ public class StoreTrafficAggregator extends EventTimeBuckets<String, StoreVisitE
                     bucket.visitorIds.add(event.deviceId());
                 }
             }
+            case StoreVisitEvent.REATTRIBUTED -> {
+                // Who the visitor is changes nothing about the store's traffic.
+            }
             default -> throw new IllegalArgumentException("unknown visit event type " + event.type());
         }
     }

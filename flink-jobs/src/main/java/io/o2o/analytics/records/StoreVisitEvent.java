@@ -10,11 +10,15 @@ package io.o2o.analytics.records;
  *       exit and dwell filled in.
  *   <li>{@code pass_by}: the device came within the store's near-buffer and left without a visit;
  *       {@code eventTime} is its last moment near the store.
+ *   <li>{@code reattributed}: the device of an open visit now belongs to another customer (a link arrived
+ *       during the visit); {@code eventTime} is the link's time, {@code enteredAt} the visit's start.
  * </ul>
  *
  * @param eventId deterministic, so that a consumer can drop the duplicates an at-least-once replay makes
  * @param deviceId keyed hash of the device
  * @param userId the platform user last seen on the device's pings, if any
+ * @param customerId the customer the device belonged to at {@code eventTime} (docs/identity.md), or null
+ *     while no evidence links the device to anyone
  */
 public record StoreVisitEvent(
         String eventId,
@@ -25,17 +29,24 @@ public record StoreVisitEvent(
         long eventTime,
         Long enteredAt,
         Long exitedAt,
-        Long dwellMillis) {
+        Long dwellMillis,
+        String customerId) {
 
     public static final String ENTER = "enter";
     public static final String EXIT = "exit";
     public static final String VISIT = "visit";
     public static final String PASS_BY = "pass_by";
+    public static final String REATTRIBUTED = "reattributed";
 
     public static StoreVisitEvent of(
             String type, String deviceId, String userId, String storeId, long eventTime, Long enteredAt, Long exitedAt) {
         Long dwell = enteredAt != null && exitedAt != null ? exitedAt - enteredAt : null;
         String id = storeId + ':' + type + ':' + deviceId + ':' + eventTime;
-        return new StoreVisitEvent(id, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwell);
+        return new StoreVisitEvent(id, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwell, null);
+    }
+
+    public StoreVisitEvent withCustomer(String customer) {
+        return new StoreVisitEvent(
+                eventId, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwellMillis, customer);
     }
 }

@@ -3,6 +3,7 @@ package io.o2o.analytics.visits;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.fence.FenceIndex;
 import io.o2o.analytics.fence.StoreProximity;
+import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
@@ -20,10 +21,14 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -37,11 +42,15 @@ import org.apache.flink.util.OutputTag;
  * {@code exitMarginM} outside it keeps an open visit alive; a visit ends only after {@code exitTimeout}
  * without presence, so GPS jitter at the wall never produces enter/exit pairs.
  *
- * <p>Keyed by the hashed device id. State per device: pings not yet passed by the watermark, and one
- * small session per store the device is near; both are empty, and so cleared, when the device is away
- * from every store.
+ * <p>Its second input tells which customer the device belongs to (docs/identity.md). Assignments are
+ * applied in event-time order together with the pings: every decision carries the customer known at its
+ * instant, and a visit open when its device joins another customer is {@code reattributed}.
+ *
+ * <p>Keyed by the hashed device id. State per device: pings and assignments not yet passed by the
+ * watermark, one small session per store the device is near (both empty, and so cleared, when the device is
+ * away from every store), and the device's customer (kept for the identity TTL).
  */
-public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVisitEvent> {
+public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, CustomerAssignment, StoreVisitEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> REJECTED_PINGS = new OutputTag<>("rejected-pings") {};
@@ -52,8 +61,16 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     /** Job accumulator: pings sent to the dead letters here (late or duplicate). */
     public static final String REJECTED_ACCUMULATOR = "visits.rejectedPings";
 
-    public static final List<String> DECISION_TYPES =
-            List.of(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT, StoreVisitEvent.PASS_BY);
+    public static final List<String> DECISION_TYPES = List.of(
+            StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT, StoreVisitEvent.PASS_BY,
+            StoreVisitEvent.REATTRIBUTED);
+
+    /** Key of the customer-assignment input: the hashed device id of a {@code device:} identifier. */
+    public static String deviceOf(CustomerAssignment assignment) {
+        return assignment.node().substring(DEVICE_PREFIX.length());
+    }
+
+    public static final String DEVICE_PREFIX = "device:";
 
     private static final Comparator<LbsPing> EVENT_ORDER = Comparator.comparingLong(LbsPing::ts)
             .thenComparingDouble(LbsPing::accuracyM)
@@ -64,18 +81,25 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     private final VisitRules rules;
     private final long exitTimeoutMillis;
     private final long minDwellMillis;
+    private final Duration identityTtl;
 
     private transient FenceIndex index;
     private transient ListState<LbsPing> pendingPings;
     private transient MapState<String, StoreSession> sessions;
+    private transient ListState<CustomerAssignment> pendingAssignments;
+    /** The device's customer; kept while the identity graph keeps the device (processing-time TTL). */
+    private transient ValueState<String> customer;
+    /** The customer during one callback, so every decision of that callback is stamped with it. */
+    private transient String currentCustomer;
     private transient Counter rejectedPings;
     private transient LongCounter rejectedTotal;
     private transient Map<String, Counter> decisionCounters;
     private transient Map<String, LongCounter> decisionTotals;
 
-    public VisitDetector(FenceCatalog fences, VisitRules rules) {
+    public VisitDetector(FenceCatalog fences, VisitRules rules, Duration identityTtl) {
         this.fences = fences;
         this.rules = rules;
+        this.identityTtl = identityTtl;
         this.exitTimeoutMillis = rules.exitTimeout().toMillis();
         this.minDwellMillis = rules.minDwell().toMillis();
     }
@@ -88,6 +112,11 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         sessions = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "store-sessions", Types.STRING, TypeInformation.of(StoreSession.class)));
+        pendingAssignments = getRuntimeContext().getListState(new ListStateDescriptor<>(
+                "pending-assignments", TypeInformation.of(CustomerAssignment.class)));
+        ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
+        customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
+        customer = getRuntimeContext().getState(customerDescriptor);
         rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");
         rejectedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
@@ -102,7 +131,7 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     }
 
     @Override
-    public void processElement(LbsPing ping, Context ctx, Collector<StoreVisitEvent> out) throws Exception {
+    public void processElement1(LbsPing ping, Context ctx, Collector<StoreVisitEvent> out) throws Exception {
         if (ping.ts() <= ctx.timerService().currentWatermark()) {
             long watermark = ctx.timerService().currentWatermark();
             reject(ctx, rejected(ping, DeadLetterReason.LATE_EVENT,
@@ -111,6 +140,27 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         }
         pendingPings.add(ping);
         ctx.timerService().registerEventTimeTimer(ping.ts());
+    }
+
+    /**
+     * The device now belongs to a customer. Applied in event time with the pings, so a decision carries the
+     * customer known at its instant whatever the arrival order; one already behind the watermark applies now.
+     */
+    @Override
+    public void processElement2(CustomerAssignment assignment, Context ctx, Collector<StoreVisitEvent> out)
+            throws Exception {
+        if (assignment.ts() <= ctx.timerService().currentWatermark()) {
+            currentCustomer = customer.value();
+            Map<String, StoreSession> open = new HashMap<>();
+            for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
+                open.put(entry.getKey(), entry.getValue());
+            }
+            assign(assignment, ctx.getCurrentKey(), open, out);
+            customer.update(currentCustomer);
+            return;
+        }
+        pendingAssignments.add(assignment);
+        ctx.timerService().registerEventTimeTimer(assignment.ts());
     }
 
     @Override
@@ -131,8 +181,24 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
             open.put(entry.getKey(), entry.getValue());
         }
+        List<CustomerAssignment> dueAssignments = new ArrayList<>();
+        List<CustomerAssignment> laterAssignments = new ArrayList<>();
+        for (CustomerAssignment assignment : pendingAssignments.get()) {
+            (assignment.ts() <= horizon ? dueAssignments : laterAssignments).add(assignment);
+        }
+        if (!dueAssignments.isEmpty()) {
+            pendingAssignments.update(laterAssignments);
+            dueAssignments.sort(Comparator.comparingLong(CustomerAssignment::ts)
+                    .thenComparing(CustomerAssignment::customerId));
+        }
+        currentCustomer = customer.value();
+        int nextAssignment = 0;
         LbsPing previous = null;
         for (LbsPing ping : due) {
+            // At one instant, who the device is is settled before what it did.
+            while (nextAssignment < dueAssignments.size() && dueAssignments.get(nextAssignment).ts() <= ping.ts()) {
+                assign(dueAssignments.get(nextAssignment++), deviceId, open, out);
+            }
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
             if (ping.equals(previous)) {
                 reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice", ping.ts()));
@@ -142,7 +208,13 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
             }
             previous = ping;
         }
+        while (nextAssignment < dueAssignments.size()) {
+            assign(dueAssignments.get(nextAssignment++), deviceId, open, out);
+        }
         expire(open, deviceId, horizon, out);
+        if (currentCustomer != null) {
+            customer.update(currentCustomer);
+        }
 
         sessions.clear();
         long nextDeadline = Long.MAX_VALUE;
@@ -152,6 +224,27 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
         }
         if (nextDeadline != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextDeadline);
+        }
+    }
+
+    /** From {@code assignment.ts()} on, the device is that customer's; an open visit is re-attributed. */
+    private void assign(
+            CustomerAssignment assignment, String deviceId, Map<String, StoreSession> open,
+            Collector<StoreVisitEvent> out) {
+        expire(open, deviceId, assignment.ts(), out);
+        boolean changed = !assignment.customerId().equals(currentCustomer);
+        currentCustomer = assignment.customerId();
+        if (!changed) {
+            return;
+        }
+        List<String> storeIds = new ArrayList<>(open.keySet());
+        storeIds.sort(null);
+        for (String storeId : storeIds) {
+            StoreSession session = open.get(storeId);
+            if (session.visitOpen()) {
+                decide(out, StoreVisitEvent.of(StoreVisitEvent.REATTRIBUTED, deviceId, session.userId, storeId,
+                        assignment.ts(), session.enteredAt, null));
+            }
         }
     }
 
@@ -261,7 +354,7 @@ public class VisitDetector extends KeyedProcessFunction<String, LbsPing, StoreVi
     private void decide(Collector<StoreVisitEvent> out, StoreVisitEvent decision) {
         decisionCounters.get(decision.type()).inc();
         decisionTotals.get(decision.type()).add(1);
-        out.collect(decision);
+        out.collect(decision.withCustomer(currentCustomer));
     }
 
     private void reject(Context ctx, DeadLetter deadLetter) {

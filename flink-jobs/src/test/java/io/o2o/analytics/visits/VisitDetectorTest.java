@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import io.o2o.analytics.identity.CustomerAssignment;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class VisitDetectorTest {
@@ -41,33 +42,42 @@ class VisitDetectorTest {
         return pings;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness()
-            throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new VisitDetector(TestStore.catalog(), VisitRules.defaults())),
-                        LbsPing::deviceId,
-                        Types.STRING);
+    private static KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent>
+            harness() throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
+                        new VisitDetector(TestStore.catalog(), VisitRules.defaults(), Duration.ofDays(90))),
+                LbsPing::deviceId,
+                VisitDetector::deviceOf,
+                Types.STRING);
         harness.open();
         return harness;
+    }
+
+    private static void watermark(
+            KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent> harness,
+            long watermark) throws Exception {
+        harness.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(watermark));
+        harness.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(watermark));
     }
 
     private static List<StoreVisitEvent> run(List<LbsPing> arrivals) throws Exception {
         try (var harness = harness()) {
             feed(harness, arrivals);
-            harness.processWatermark(Long.MAX_VALUE);
+            watermark(harness, Long.MAX_VALUE);
             assertThat(harness.numKeyedStateEntries()).as("state left behind").isZero();
             return harness.extractOutputValues();
         }
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, LbsPing, StoreVisitEvent> harness,
+    private static void feed(
+            KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent> harness,
             List<LbsPing> pings) throws Exception {
         long maxSeen = Long.MIN_VALUE;
         for (LbsPing p : pings) {
-            harness.processElement(p, p.ts());
+            harness.processElement1(p, p.ts());
             maxSeen = Math.max(maxSeen, p.ts());
-            harness.processWatermark(maxSeen - Duration.ofSeconds(90).toMillis());
+            watermark(harness, maxSeen - Duration.ofSeconds(90).toMillis());
         }
     }
 
@@ -160,10 +170,10 @@ class VisitDetectorTest {
     @Test
     void aPingBehindTheWatermarkGoesToTheLateSideOutput() throws Exception {
         try (var harness = harness()) {
-            harness.processElement(ping(DEVICE, 0, 0, at(Duration.ofMinutes(10))), at(Duration.ofMinutes(10)));
-            harness.processWatermark(at(Duration.ofMinutes(10)));
+            harness.processElement1(ping(DEVICE, 0, 0, at(Duration.ofMinutes(10))), at(Duration.ofMinutes(10)));
+            watermark(harness, at(Duration.ofMinutes(10)));
             LbsPing late = ping(DEVICE, 0, 0, at(Duration.ofMinutes(5)));
-            harness.processElement(late, late.ts());
+            harness.processElement1(late, late.ts());
 
             List<DeadLetter> lateOnes = new ArrayList<>();
             harness.getSideOutput(VisitDetector.REJECTED_PINGS).forEach(r -> lateOnes.add(r.getValue()));
@@ -187,15 +197,17 @@ class VisitDetectorTest {
         }
         assertThat(types(beforeRestore)).containsExactly(StoreVisitEvent.ENTER);
 
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VisitDetector(TestStore.catalog(), VisitRules.defaults())),
+        try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
+                        new VisitDetector(TestStore.catalog(), VisitRules.defaults(), Duration.ofDays(90))),
                 LbsPing::deviceId,
+                VisitDetector::deviceOf,
                 Types.STRING)) {
             restored.setup();
             restored.initializeState(snapshot);
             restored.open();
             feed(restored, pings.subList(half, pings.size()));
-            restored.processWatermark(Long.MAX_VALUE);
+            watermark(restored, Long.MAX_VALUE);
             assertThat(types(restored.extractOutputValues()))
                     .containsExactly(StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
             assertThat(restored.numKeyedStateEntries()).isZero();
@@ -209,5 +221,58 @@ class VisitDetectorTest {
                 ping(DEVICE, -100, 0, at(Duration.ofMinutes(-1))), inside, inside,
                 ping(DEVICE, 200, 0, at(Duration.ofMinutes(1))));
         assertThat(types(run(pings))).containsExactly(StoreVisitEvent.PASS_BY);
+    }
+
+    private static CustomerAssignment customer(String customerId, Duration at) {
+        return new CustomerAssignment("device:" + DEVICE, customerId, null, at(at));
+    }
+
+    private static List<StoreVisitEvent> runWithLink(List<LbsPing> pings, CustomerAssignment link) throws Exception {
+        try (var harness = harness()) {
+            harness.processElement2(link, link.ts());
+            feed(harness, pings);
+            watermark(harness, Long.MAX_VALUE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    @Test
+    void aLinkDuringAVisitReattributesItAndLaterDecisionsCarryTheCustomer() throws Exception {
+        List<LbsPing> pings = stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(12));
+        List<StoreVisitEvent> events = runWithLink(pings, customer("c-1", Duration.ofMinutes(6)));
+
+        assertThat(types(events)).containsExactly(
+                StoreVisitEvent.ENTER, StoreVisitEvent.REATTRIBUTED, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
+        assertThat(events).extracting(StoreVisitEvent::customerId).containsExactly(null, "c-1", "c-1", "c-1");
+        assertThat(events.get(1).enteredAt()).isEqualTo(events.get(0).eventTime());
+        assertThat(events.get(1).eventTime()).isEqualTo(at(Duration.ofMinutes(6)));
+    }
+
+    @Test
+    void aLinkBeforeTheVisitMakesEveryDecisionTheCustomersAndOneAfterItChangesNone() throws Exception {
+        List<LbsPing> pings = stayInside(DEVICE, Duration.ofMinutes(10), Duration.ofMinutes(8));
+        assertThat(runWithLink(pings, customer("c-1", Duration.ZERO)))
+                .extracting(StoreVisitEvent::type, StoreVisitEvent::customerId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.ENTER, "c-1"),
+                        org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.EXIT, "c-1"),
+                        org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.VISIT, "c-1"));
+        assertThat(runWithLink(pings, customer("c-1", Duration.ofHours(2))))
+                .extracting(StoreVisitEvent::customerId)
+                .containsOnlyNulls();
+    }
+
+    @Test
+    void theCustomerOfADecisionDoesNotDependOnWhetherTheLinkArrivedFirst() throws Exception {
+        List<LbsPing> pings = stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(12));
+        CustomerAssignment link = customer("c-1", Duration.ofMinutes(6));
+        List<StoreVisitEvent> linkFirst = runWithLink(pings, link);
+        try (var harness = harness()) {
+            feed(harness, pings.subList(0, 20));
+            harness.processElement2(link, link.ts());
+            feed(harness, pings.subList(20, pings.size()));
+            watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.extractOutputValues()).isEqualTo(linkFirst);
+        }
     }
 }
