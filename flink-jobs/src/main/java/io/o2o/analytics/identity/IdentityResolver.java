@@ -15,9 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import io.o2o.analytics.state.EventTimeBuffer;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -54,7 +53,8 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
     private final int maxIdsPerCustomer;
     private final long ttlMillis;
 
-    private transient ListState<IdentityEdge> pending;
+    private final EventTimeBuffer<IdentityEdge> pending = EventTimeBuffer.of(
+            "pending-evidence", IdentityEdge.class, IdentityEdge::ts, (a, b) -> a.key().compareTo(b.key()));
     private transient MapState<String, IdentityNode> nodes;
     private transient MapState<String, CustomerComponent> customers;
     private transient MapState<Long, List<String>> expiries;
@@ -72,8 +72,7 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext()
-                .getListState(new ListStateDescriptor<>("pending-evidence", TypeInformation.of(IdentityEdge.class)));
+        pending.open(getRuntimeContext());
         nodes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("identifiers", Types.STRING, TypeInformation.of(IdentityNode.class)));
         customers = getRuntimeContext().getMapState(
@@ -114,17 +113,8 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             }
             expiries.remove(timestamp);
         }
-        List<IdentityEdge> due = new ArrayList<>();
-        List<IdentityEdge> later = new ArrayList<>();
-        for (IdentityEdge edge : pending.get()) {
-            (edge.ts() <= timestamp ? due : later).add(edge);
-        }
-        if (!due.isEmpty()) {
-            pending.update(later);
-            due.sort(Comparator.comparingLong(IdentityEdge::ts).thenComparing(IdentityEdge::key));
-            for (IdentityEdge edge : due) {
-                apply(edge, ctx, out);
-            }
+        for (IdentityEdge edge : pending.takeDue(timestamp)) {
+            apply(edge, ctx, out);
         }
     }
 

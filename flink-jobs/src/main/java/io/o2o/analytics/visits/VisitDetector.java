@@ -9,6 +9,7 @@ import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.state.EventTimeBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,8 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -72,10 +71,11 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
 
     public static final String DEVICE_PREFIX = "device:";
 
-    private static final Comparator<LbsPing> EVENT_ORDER = Comparator.comparingLong(LbsPing::ts)
-            .thenComparingDouble(LbsPing::accuracyM)
-            .thenComparingDouble(LbsPing::lat)
-            .thenComparingDouble(LbsPing::lon);
+    private final EventTimeBuffer<LbsPing> pendingPings = EventTimeBuffer.of(
+            "pending-pings", LbsPing.class, LbsPing::ts, VisitDetector::byAccuracyThenPosition);
+    private final EventTimeBuffer<CustomerAssignment> pendingAssignments = EventTimeBuffer.of(
+            "pending-assignments", CustomerAssignment.class, CustomerAssignment::ts,
+            (a, b) -> a.customerId().compareTo(b.customerId()));
 
     private final FenceCatalog fences;
     private final VisitRules rules;
@@ -84,9 +84,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private final Duration identityTtl;
 
     private transient FenceIndex index;
-    private transient ListState<LbsPing> pendingPings;
     private transient MapState<String, StoreSession> sessions;
-    private transient ListState<CustomerAssignment> pendingAssignments;
     /** The device's customer; kept while the identity graph keeps the device (processing-time TTL). */
     private transient ValueState<String> customer;
     /** The customer during one callback, so every decision of that callback is stamped with it. */
@@ -107,13 +105,11 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     @Override
     public void open(OpenContext openContext) {
         index = FenceIndex.build(fences);
-        pendingPings = getRuntimeContext()
-                .getListState(new ListStateDescriptor<>("pending-pings", TypeInformation.of(LbsPing.class)));
+        pendingPings.open(getRuntimeContext());
+        pendingAssignments.open(getRuntimeContext());
         sessions = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "store-sessions", Types.STRING, TypeInformation.of(StoreSession.class)));
-        pendingAssignments = getRuntimeContext().getListState(new ListStateDescriptor<>(
-                "pending-assignments", TypeInformation.of(CustomerAssignment.class)));
         ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
         customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
         customer = getRuntimeContext().getState(customerDescriptor);
@@ -166,31 +162,14 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreVisitEvent> out) throws Exception {
         long horizon = Math.max(timestamp, ctx.timerService().currentWatermark());
-        List<LbsPing> due = new ArrayList<>();
-        List<LbsPing> later = new ArrayList<>();
-        for (LbsPing ping : pendingPings.get()) {
-            (ping.ts() <= horizon ? due : later).add(ping);
-        }
-        if (!due.isEmpty()) {
-            pendingPings.update(later);
-        }
-        due.sort(EVENT_ORDER);
+        List<LbsPing> due = pendingPings.takeDue(horizon);
 
         String deviceId = ctx.getCurrentKey();
         Map<String, StoreSession> open = new HashMap<>();
         for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
             open.put(entry.getKey(), entry.getValue());
         }
-        List<CustomerAssignment> dueAssignments = new ArrayList<>();
-        List<CustomerAssignment> laterAssignments = new ArrayList<>();
-        for (CustomerAssignment assignment : pendingAssignments.get()) {
-            (assignment.ts() <= horizon ? dueAssignments : laterAssignments).add(assignment);
-        }
-        if (!dueAssignments.isEmpty()) {
-            pendingAssignments.update(laterAssignments);
-            dueAssignments.sort(Comparator.comparingLong(CustomerAssignment::ts)
-                    .thenComparing(CustomerAssignment::customerId));
-        }
+        List<CustomerAssignment> dueAssignments = pendingAssignments.takeDue(horizon);
         currentCustomer = customer.value();
         int nextAssignment = 0;
         LbsPing previous = null;
@@ -349,6 +328,14 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         }
         session.enteredAt = null;
         session.lastNearAt = Math.max(session.lastNearAt, exitedAt);
+    }
+
+    private static int byAccuracyThenPosition(LbsPing a, LbsPing b) {
+        int order = Double.compare(a.accuracyM(), b.accuracyM());
+        if (order == 0) {
+            order = Double.compare(a.lat(), b.lat());
+        }
+        return order != 0 ? order : Double.compare(a.lon(), b.lon());
     }
 
     private void decide(Collector<StoreVisitEvent> out, StoreVisitEvent decision) {
