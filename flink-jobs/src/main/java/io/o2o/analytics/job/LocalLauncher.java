@@ -91,11 +91,12 @@ public final class LocalLauncher {
         double seconds = took.toMillis() / 1000.0;
         System.out.println();
         System.out.printf("Done in %.1f s: %,d records, %,.0f records/s%n", seconds, records, records / seconds);
-        System.out.printf("  decisions: %,d entries, %,d exits, %,d visits, %,d pass-bys%n",
+        System.out.printf("  decisions: %,d entries, %,d exits, %,d visits, %,d pass-bys, %,d re-attributed visits%n",
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.ENTER),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.EXIT),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.VISIT),
-                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY));
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY),
+                counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.REATTRIBUTED));
         System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
                 + counter(result, VisitDetector.REJECTED_ACCUMULATOR));
         if (truth != null) {
