@@ -96,13 +96,13 @@ public final class JobSetup {
     }
 
     public LocationAnalyticsJob job() {
-        return withSourceParallelism(new LocationAnalyticsJob(
-                options, fences, source(), outputs.visits(), outputs.deadLetters(), outputs.metrics(),
-                outputs.customerAssignments()));
+        return job(outputs.sinks());
     }
 
-    /** The simulator is one stream in arrival order: one reader (see LocationAnalyticsJob). */
-    public LocationAnalyticsJob withSourceParallelism(LocationAnalyticsJob job) {
+    /** The job with the source these options select and the given sinks. */
+    public LocationAnalyticsJob job(JobSinks sinks) {
+        LocationAnalyticsJob job = new LocationAnalyticsJob(options, fences, source(), sinks);
+        // The simulator is one stream in arrival order: one reader (see LocationAnalyticsJob).
         return options.get(JobOptions.SOURCE) == SourceKind.simulator ? job.withSourceParallelism(1) : job;
     }
 

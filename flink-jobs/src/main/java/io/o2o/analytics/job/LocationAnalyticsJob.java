@@ -21,7 +21,6 @@ import io.o2o.analytics.visits.VisitRules;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -55,27 +54,15 @@ public final class LocationAnalyticsJob {
     private final Configuration options;
     private final FenceCatalog fences;
     private final Source<Ingested, ?, ?> source;
-    private final Sink<StoreVisitEvent> visitsSink;
-    private final Sink<DeadLetter> deadLetterSink;
-    private final Sink<MetricPoint> metricsSink;
-    private final Sink<CustomerAssignment> assignmentsSink;
+    private final JobSinks sinks;
     private int sourceParallelism = -1;
 
     public LocationAnalyticsJob(
-            Configuration options,
-            FenceCatalog fences,
-            Source<Ingested, ?, ?> source,
-            Sink<StoreVisitEvent> visitsSink,
-            Sink<DeadLetter> deadLetterSink,
-            Sink<MetricPoint> metricsSink,
-            Sink<CustomerAssignment> assignmentsSink) {
+            Configuration options, FenceCatalog fences, Source<Ingested, ?, ?> source, JobSinks sinks) {
         this.options = options;
         this.fences = fences;
         this.source = source;
-        this.visitsSink = visitsSink;
-        this.deadLetterSink = deadLetterSink;
-        this.metricsSink = metricsSink;
-        this.assignmentsSink = assignmentsSink;
+        this.sinks = sinks;
     }
 
     /**
@@ -133,11 +120,11 @@ public final class LocationAnalyticsJob {
                 .name("detect visits");
         DataStream<DeadLetter> rejectedPings = visitEvents.getSideOutput(VisitDetector.REJECTED_PINGS);
 
-        visitEvents.sinkTo(visitsSink).uid("visits-sink").name("visits");
+        visitEvents.sinkTo(sinks.visits()).uid("visits-sink").name("visits");
 
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
                 .union(rejectedPings, refusedEvidence)
-                .sinkTo(deadLetterSink)
+                .sinkTo(sinks.deadLetters())
                 .uid("dead-letter-sink")
                 .name("dead letters");
 
@@ -156,7 +143,7 @@ public final class LocationAnalyticsJob {
                 .process(new PipelineHealthAggregator(period))
                 .uid("pipeline-health")
                 .name("pipeline health per minute");
-        traffic.union(health).sinkTo(metricsSink).uid("metrics-sink").name("metrics");
+        traffic.union(health).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**
@@ -183,7 +170,7 @@ public final class LocationAnalyticsJob {
                 .name("resolve identities");
         // Keyed by identifier, so that each identifier's assignments reach the output in the order decided.
         assignments.keyBy(CustomerAssignment::node)
-                .sinkTo(assignmentsSink)
+                .sinkTo(sinks.customerAssignments())
                 .uid("customer-assignments-sink")
                 .name("customer assignments");
         return assignments;

@@ -36,6 +36,10 @@ public final class Outputs {
         return Path.of(options.get(JobOptions.OUTPUT_DIR)).toAbsolutePath();
     }
 
+    public JobSinks sinks() {
+        return new JobSinks(visits(), deadLetters(), metrics(), customerAssignments());
+    }
+
     public Sink<StoreVisitEvent> visits() {
         return kind() == OutputKind.kafka
                 ? kafka(options.get(JobOptions.TOPIC_VISITS), StoreVisitEvent::deviceId)

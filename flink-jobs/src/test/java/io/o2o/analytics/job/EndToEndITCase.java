@@ -97,15 +97,8 @@ class EndToEndITCase {
             writer.write(simulation, 0, (sent, total) -> {});
         }
 
-        LocationAnalyticsJob job = new LocationAnalyticsJob(
-                options,
-                setup.fences(),
-                setup.source(),
-                setup.outputs().visits(),
-                setup.outputs().deadLetters(),
-                // The production sink, with the 1.x write-path mapping that only the test server needs.
-                influx.sinkBuilder(database).build(),
-                setup.outputs().customerAssignments());
+        // The production InfluxDB sink, with the 1.x write-path mapping that only the test server needs.
+        LocationAnalyticsJob job = setup.job(setup.outputs().sinks().withMetrics(influx.sinkBuilder(database).build()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration flink = setup.flinkConfiguration();
         // A test must fail, not restart forever.

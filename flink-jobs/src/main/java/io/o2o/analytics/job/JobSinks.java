@@ -1,0 +1,22 @@
+package io.o2o.analytics.job;
+
+import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.StoreVisitEvent;
+import org.apache.flink.api.connector.sink2.Sink;
+
+/**
+ * Where the job's outputs go. One value, so that a test replaces the one sink it cares about
+ * ({@code outputs.sinks().withMetrics(testSink)}) and a new output does not touch every caller.
+ */
+public record JobSinks(
+        Sink<StoreVisitEvent> visits,
+        Sink<DeadLetter> deadLetters,
+        Sink<MetricPoint> metrics,
+        Sink<CustomerAssignment> customerAssignments) {
+
+    public JobSinks withMetrics(Sink<MetricPoint> replacement) {
+        return new JobSinks(visits, deadLetters, replacement, customerAssignments);
+    }
+}

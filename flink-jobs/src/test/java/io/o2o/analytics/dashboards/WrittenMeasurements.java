@@ -1,0 +1,112 @@
+package io.o2o.analytics.dashboards;
+
+import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.PipelineHealthAggregator;
+import io.o2o.analytics.metrics.StoreTrafficAggregator;
+import io.o2o.analytics.records.StoreVisitEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * The measurements, fields and tags the job writes to InfluxDB, learnt from the job's own aggregators rather than
+ * from a list: a few decisions and health ticks go through {@link StoreTrafficAggregator} and
+ * {@link PipelineHealthAggregator} in operator test harnesses, and the names of the {@link MetricPoint}s they emit
+ * are collected. A field renamed in the code is a field missing here, and the dashboards that still query the old
+ * name fail {@code DashboardsTest}.
+ */
+final class WrittenMeasurements {
+
+    /** One measurement: its field and tag keys. */
+    record Measurement(String name, Set<String> fields, Set<String> tags) {}
+
+    private static final long TEN_O_CLOCK = Instant.parse("2026-03-07T02:00:00Z").toEpochMilli();
+    private static final long ONE_MINUTE = 60_000;
+    private static final Duration DECISION_DELAY = Duration.ofMinutes(3);
+
+    private final SortedMap<String, Measurement> measurements;
+
+    private WrittenMeasurements(SortedMap<String, Measurement> measurements) {
+        this.measurements = Collections.unmodifiableSortedMap(measurements);
+    }
+
+    static WrittenMeasurements fromTheAggregators() throws Exception {
+        List<MetricPoint> points = new ArrayList<>();
+        points.addAll(storeTrafficPoints());
+        points.addAll(pipelineHealthPoints());
+        SortedMap<String, Measurement> found = new TreeMap<>();
+        for (MetricPoint point : points) {
+            Measurement m = found.computeIfAbsent(
+                    point.measurement(), name -> new Measurement(name, new TreeSet<>(), new TreeSet<>()));
+            m.fields().addAll(point.fields().keySet());
+            m.tags().addAll(point.tags().keySet());
+        }
+        return new WrittenMeasurements(found);
+    }
+
+    SortedMap<String, Measurement> all() {
+        return measurements;
+    }
+
+    boolean has(String measurement) {
+        return measurements.containsKey(measurement);
+    }
+
+    Measurement get(String measurement) {
+        Measurement m = measurements.get(measurement);
+        if (m == null) {
+            throw new IllegalArgumentException("the job writes no measurement '" + measurement + "'; it writes "
+                    + measurements.keySet());
+        }
+        return m;
+    }
+
+    /** Enter, exit, visit and pass-by decisions for one store: every store_traffic and store_dwell field. */
+    private static List<MetricPoint> storeTrafficPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StoreTrafficAggregator(Duration.ofMinutes(1), DECISION_DELAY)),
+                StoreVisitEvent::storeId,
+                Types.STRING)) {
+            harness.open();
+            long enter = TEN_O_CLOCK + 10_000;
+            long exit = TEN_O_CLOCK + 12 * ONE_MINUTE;
+            harness.processElement(StoreVisitEvent.of("enter", "d1", null, "sh-001", enter, enter, null), enter);
+            harness.processElement(StoreVisitEvent.of("enter", "d2", null, "sh-001", enter, enter, null), enter);
+            harness.processElement(StoreVisitEvent.of("exit", "d1", null, "sh-001", exit, enter, exit), exit);
+            harness.processElement(StoreVisitEvent.of("visit", "d1", null, "sh-001", exit, enter, exit), exit);
+            harness.processElement(StoreVisitEvent.of("pass_by", "d3", null, "sh-001", exit, null, null), exit);
+            harness.processWatermark(exit + 10 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    /** A usable record and a dead letter on one topic: every pipeline_health and dead_letters field. */
+    private static List<MetricPoint> pipelineHealthPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new PipelineHealthAggregator(Duration.ofMinutes(1))),
+                HealthTick::topic,
+                Types.STRING)) {
+            harness.open();
+            harness.processElement(new HealthTick("lbs-pings", 1, null, TEN_O_CLOCK + 1_000), TEN_O_CLOCK + 1_000);
+            harness.processElement(
+                    new HealthTick("lbs-pings", 1, "malformed_json", TEN_O_CLOCK + 2_000), TEN_O_CLOCK + 2_000);
+            harness.processWatermark(TEN_O_CLOCK + 5 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return measurements.values().toString();
+    }
+}
