@@ -19,8 +19,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Splits parsed input into one stream per event type (pings on the main output, the rest on side
- * outputs), sends dead letters aside, rejects events that are already behind the watermark, and emits a
- * health tick for every record. Counts records and dead letters per topic and reason as Flink metrics.
+ * outputs), sends dead letters aside, and emits a health tick for every record. Counts records and dead letters per topic and reason as Flink metrics.
  */
 public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
     private static final long serialVersionUID = 1L;
@@ -56,16 +55,9 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
         String topic = in.topic().defaultTopicName();
         count(topic, "records");
         recordsTotal.add(1);
+        // Lateness is not judged here: whether a late record is still useful is the consumer's call (a late
+        // identity link still joins two customers; a late ping can no longer change a decided visit).
         DeadLetter deadLetter = in.deadLetter();
-        long watermark = ctx.timerService().currentWatermark();
-        if (deadLetter == null && in.eventTime() <= watermark) {
-            deadLetter = new DeadLetter(
-                    topic,
-                    DeadLetterReason.LATE_EVENT.code(),
-                    "event time " + in.eventTime() + " is behind the watermark " + watermark,
-                    in.toString(),
-                    watermark);
-        }
         if (deadLetter != null) {
             count(topic, "deadLetters." + deadLetter.reason());
             deadLettersTotal.add(1);
