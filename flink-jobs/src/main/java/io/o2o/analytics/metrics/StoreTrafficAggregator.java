@@ -53,6 +53,9 @@ public class StoreTrafficAggregator extends EventTimeBuckets<String, StoreVisitE
             case StoreVisitEvent.PASS_BY -> bucket.passersBy++;
             case StoreVisitEvent.VISIT -> {
                 bucket.visits++;
+                if (event.customerId() != null) {
+                    bucket.knownVisits++;
+                }
                 bucket.dwellMillis.add(event.dwellMillis());
                 if (!bucket.visitorIds.contains(event.deviceId())) {
                     bucket.visitorIds.add(event.deviceId());
@@ -84,6 +87,7 @@ public class StoreTrafficAggregator extends EventTimeBuckets<String, StoreVisitE
                         "entries", bucket.entries,
                         "exits", bucket.exits,
                         "visits", bucket.visits,
+                        "known_visits", bucket.knownVisits,
                         "visitors", (long) bucket.visitorIds.size(),
                         "passers_by", bucket.passersBy,
                         "occupancy", current),

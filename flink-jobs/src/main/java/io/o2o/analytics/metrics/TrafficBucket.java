@@ -8,6 +8,8 @@ public class TrafficBucket {
     public long entries;
     public long exits;
     public long visits;
+    /** Visits whose device was linked to a customer (a known app user or member) when the visit ended. */
+    public long knownVisits;
     public long passersBy;
     /** Distinct devices whose visit ended in this minute: bounded by the minute's visits. */
     public List<String> visitorIds = new ArrayList<>();

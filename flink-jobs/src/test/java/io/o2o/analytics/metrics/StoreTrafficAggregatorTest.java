@@ -60,7 +60,8 @@ class StoreTrafficAggregatorTest {
             harness.processElement(event("enter", "d2", enterAt + 1, enterAt + 1), enterAt + 1);
             // Decisions about an exit come later than the exit itself: the record time is the detection time.
             harness.processElement(event("exit", "d1", exitAt, enterAt), exitAt + DECISION_DELAY.toMillis());
-            harness.processElement(event("visit", "d1", exitAt, enterAt), exitAt + DECISION_DELAY.toMillis());
+            harness.processElement(
+                    event("visit", "d1", exitAt, enterAt).withCustomer("c-1"), exitAt + DECISION_DELAY.toMillis());
             harness.processWatermark(TEN_O_CLOCK + 5 * ONE_MINUTE + DECISION_DELAY.toMillis());
 
             List<MetricPoint> traffic = points(harness, StoreTrafficAggregator.TRAFFIC);
@@ -71,6 +72,7 @@ class StoreTrafficAggregatorTest {
             assertThat(traffic.get(3).fields())
                     .containsEntry("exits", 1L)
                     .containsEntry("visits", 1L)
+                    .containsEntry("known_visits", 1L)
                     .containsEntry("visitors", 1L);
 
             assertThat(points(harness, StoreTrafficAggregator.DWELL)).singleElement().satisfies(p -> {
