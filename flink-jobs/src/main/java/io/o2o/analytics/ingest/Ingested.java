@@ -6,6 +6,7 @@ import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosTransaction;
+import io.o2o.analytics.records.RawRecord;
 import io.o2o.analytics.records.StoreSensorEvent;
 
 /**
@@ -15,10 +16,12 @@ import io.o2o.analytics.records.StoreSensorEvent;
  * with its POJO serializer instead of falling back to Kryo for the polymorphic payload.
  *
  * @param eventTime the event's own time; for a dead letter, the time the record arrived
+ * @param receivedAt the time the record arrived (its Kafka record timestamp)
  */
 public record Ingested(
         InputTopic topic,
         long eventTime,
+        long receivedAt,
         LbsPing ping,
         StoreSensorEvent sensor,
         OnlineEvent online,
@@ -26,28 +29,29 @@ public record Ingested(
         IdentityLink link,
         DeadLetter deadLetter) {
 
-    static Ingested of(InputTopic topic, LbsPing ping) {
-        return new Ingested(topic, ping.ts(), ping, null, null, null, null, null);
+    static Ingested of(RawRecord raw, LbsPing ping) {
+        return new Ingested(raw.topic(), ping.ts(), raw.timestampMillis(), ping, null, null, null, null, null);
     }
 
-    static Ingested of(InputTopic topic, StoreSensorEvent sensor) {
-        return new Ingested(topic, sensor.ts(), null, sensor, null, null, null, null);
+    static Ingested of(RawRecord raw, StoreSensorEvent sensor) {
+        return new Ingested(raw.topic(), sensor.ts(), raw.timestampMillis(), null, sensor, null, null, null, null);
     }
 
-    static Ingested of(InputTopic topic, OnlineEvent online) {
-        return new Ingested(topic, online.ts(), null, null, online, null, null, null);
+    static Ingested of(RawRecord raw, OnlineEvent online) {
+        return new Ingested(raw.topic(), online.ts(), raw.timestampMillis(), null, null, online, null, null, null);
     }
 
-    static Ingested of(InputTopic topic, PosTransaction pos) {
-        return new Ingested(topic, pos.ts(), null, null, null, pos, null, null);
+    static Ingested of(RawRecord raw, PosTransaction pos) {
+        return new Ingested(raw.topic(), pos.ts(), raw.timestampMillis(), null, null, null, pos, null, null);
     }
 
-    static Ingested of(InputTopic topic, IdentityLink link) {
-        return new Ingested(topic, link.ts(), null, null, null, null, link, null);
+    static Ingested of(RawRecord raw, IdentityLink link) {
+        return new Ingested(raw.topic(), link.ts(), raw.timestampMillis(), null, null, null, null, link, null);
     }
 
     static Ingested rejected(InputTopic topic, DeadLetter deadLetter) {
-        return new Ingested(topic, deadLetter.receivedAtMillis(), null, null, null, null, null, deadLetter);
+        long arrived = deadLetter.receivedAtMillis();
+        return new Ingested(topic, arrived, arrived, null, null, null, null, null, deadLetter);
     }
 
     public boolean isDeadLetter() {

@@ -60,11 +60,11 @@ public final class InputParser implements Serializable {
                 throw new Rejection(DeadLetterReason.MALFORMED_JSON, "not a JSON object");
             }
             return switch (raw.topic()) {
-                case LBS_PINGS -> Ingested.of(raw.topic(), ping(json, raw));
-                case STORE_SENSORS -> Ingested.of(raw.topic(), sensor(json, raw));
-                case ONLINE_EVENTS -> Ingested.of(raw.topic(), online(json, raw));
-                case POS_TRANSACTIONS -> Ingested.of(raw.topic(), pos(json, raw));
-                case IDENTITY_LINKS -> Ingested.of(raw.topic(), link(json, raw));
+                case LBS_PINGS -> Ingested.of(raw, ping(json, raw));
+                case STORE_SENSORS -> Ingested.of(raw, sensor(json, raw));
+                case ONLINE_EVENTS -> Ingested.of(raw, online(json, raw));
+                case POS_TRANSACTIONS -> Ingested.of(raw, pos(json, raw));
+                case IDENTITY_LINKS -> Ingested.of(raw, link(json, raw));
             };
         } catch (JsonProcessingException e) {
             return reject(raw, DeadLetterReason.MALFORMED_JSON, e.getOriginalMessage());
@@ -94,7 +94,14 @@ public final class InputParser implements Serializable {
         }
         String source = oneOf(json, "source", PING_SOURCES);
         return new LbsPing(
-                hasher.hashDevice(deviceId), optionalText(json, "userId"), lat, lon, accuracy, timestamp(json, raw), source);
+                hasher.hashDevice(deviceId),
+                optionalText(json, "userId"),
+                lat,
+                lon,
+                accuracy,
+                timestamp(json, raw),
+                source,
+                raw.timestampMillis());
     }
 
     private StoreSensorEvent sensor(JsonNode json, RawRecord raw) {

@@ -65,7 +65,7 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
             ctx.output(HEALTH, new HealthTick(topic, 1, deadLetter.reason(), deadLetter.receivedAtMillis()));
             return;
         }
-        ctx.output(HEALTH, new HealthTick(topic, 1, null, in.eventTime()));
+        ctx.output(HEALTH, new HealthTick(topic, 1, null, in.receivedAt()));
         switch (in.topic()) {
             case LBS_PINGS -> out.collect(in.ping());
             case STORE_SENSORS -> ctx.output(SENSORS, in.sensor());

@@ -113,6 +113,7 @@ public final class LocationAnalyticsJob {
         SingleOutputStreamOperator<StoreVisitEvent> visitEvents = pings.keyBy(LbsPing::deviceId)
                 .connect(assignments
                         .filter(assignment -> assignment.node().startsWith(VisitDetector.DEVICE_PREFIX))
+                        .uid("device-assignments")
                         .name("device assignments")
                         .keyBy(VisitDetector::deviceOf))
                 .process(new VisitDetector(fences, rules, options.get(JobOptions.IDENTITY_TTL)))
@@ -136,7 +137,8 @@ public final class LocationAnalyticsJob {
                 .union(refusedEvidence)
                 .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
                 .returns(HealthTick.class)
-                .name("late ping ticks");
+                .uid("rejected-ping-ticks")
+                .name("rejected ping ticks");
         DataStream<MetricPoint> health = pings.getSideOutput(InputRouter.HEALTH)
                 .union(lateTicks)
                 .keyBy(HealthTick::topic)
@@ -155,8 +157,10 @@ public final class LocationAnalyticsJob {
         DataStream<IdentityEdge> links = pings.getSideOutput(InputRouter.LINKS)
                 .map(link -> IdentityEdge.of(link.a(), link.b(), link.ts(), InputTopic.IDENTITY_LINKS.defaultTopicName()))
                 .returns(IdentityEdge.class)
+                .uid("identity-links-as-evidence")
                 .name("identity links as evidence");
         DataStream<IdentityEdge> seenTogether = pings.filter(ping -> ping.userId() != null)
+                .uid("pings-with-a-user")
                 .name("pings with a user")
                 .keyBy(LbsPing::deviceId)
                 .process(new DeviceUserEvidence(options.get(JobOptions.IDENTITY_REFRESH)))
@@ -187,6 +191,7 @@ public final class LocationAnalyticsJob {
                         edge.a() + " ~ " + edge.b(),
                         edge.ts()))
                 .returns(DeadLetter.class)
+                .uid("refused-evidence")
                 .name("refused evidence");
     }
 

@@ -6,8 +6,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Records in and dead letters per input topic and minute ({@code pipeline_health}), and dead letters per
- * reason ({@code dead_letters}). Keyed by topic. Dead letters are bucketed by arrival time, since their
- * own timestamps are what could not be trusted.
+ * reason ({@code dead_letters}). Keyed by topic. Counted by the minute the record arrived (its Kafka
+ * timestamp): that is what pipeline health is about, a dead letter's own time may be what was wrong with
+ * it, and a replay of the same topics then writes the same points.
  */
 public class PipelineHealthAggregator extends EventTimeBuckets<String, HealthTick, HealthBucket, MetricPoint> {
     private static final long serialVersionUID = 1L;

@@ -131,7 +131,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         if (ping.ts() <= ctx.timerService().currentWatermark()) {
             long watermark = ctx.timerService().currentWatermark();
             reject(ctx, rejected(ping, DeadLetterReason.LATE_EVENT,
-                    "event time " + ping.ts() + " is behind the watermark " + watermark, watermark));
+                    "event time " + ping.ts() + " is behind the watermark " + watermark));
             return;
         }
         pendingPings.add(ping);
@@ -179,8 +179,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
                 assign(dueAssignments.get(nextAssignment++), deviceId, open, out);
             }
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
-            if (ping.equals(previous)) {
-                reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice", ping.ts()));
+            if (ping.sameFixAs(previous)) {
+                reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice"));
             } else {
                 expire(open, deviceId, ping.ts(), out);
                 apply(ping, deviceId, open, out);
@@ -350,11 +350,13 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         ctx.output(REJECTED_PINGS, deadLetter);
     }
 
-    private static DeadLetter rejected(LbsPing ping, DeadLetterReason reason, String detail, long at) {
+    /** Dated by the ping's arrival, like every dead letter, so that replays count it in the same minute. */
+    private static DeadLetter rejected(LbsPing ping, DeadLetterReason reason, String detail) {
         String summary = String.format(
                 Locale.ROOT,
                 "{\"deviceId\":\"%s\",\"lat\":%s,\"lon\":%s,\"accuracyM\":%s,\"ts\":%d,\"source\":\"%s\"}",
                 ping.deviceId(), ping.lat(), ping.lon(), ping.accuracyM(), ping.ts(), ping.source());
-        return new DeadLetter(InputTopic.LBS_PINGS.defaultTopicName(), reason.code(), detail, summary, at);
+        return new DeadLetter(
+                InputTopic.LBS_PINGS.defaultTopicName(), reason.code(), detail, summary, ping.receivedAt());
     }
 }

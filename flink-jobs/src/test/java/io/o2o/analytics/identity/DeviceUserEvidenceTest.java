@@ -15,7 +15,7 @@ class DeviceUserEvidenceTest {
     private static final Duration REFRESH = Duration.ofHours(1);
 
     private static LbsPing ping(String user, long ts) {
-        return new LbsPing("d1", user, 31.23, 121.47, 8, ts, "gps");
+        return new LbsPing("d1", user, 31.23, 121.47, 8, ts, "gps", ts);
     }
 
     @Test

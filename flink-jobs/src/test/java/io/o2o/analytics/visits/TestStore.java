@@ -58,6 +58,6 @@ final class TestStore {
 
     static LbsPing ping(String device, double xMetres, double yMetres, double accuracyM, long ts) {
         double[] latLon = FRAME.toLatLon(xMetres, yMetres);
-        return new LbsPing(device, "u-1", latLon[0], latLon[1], accuracyM, ts, "gps");
+        return new LbsPing(device, "u-1", latLon[0], latLon[1], accuracyM, ts, "gps", ts);
     }
 }

@@ -217,8 +217,10 @@ class VisitDetectorTest {
     @Test
     void aFixDeliveredTwiceCountsOnceTowardsAnEntry() throws Exception {
         LbsPing inside = ping(DEVICE, 0, 0, at(Duration.ZERO));
+        LbsPing resent = new LbsPing(inside.deviceId(), inside.userId(), inside.lat(), inside.lon(),
+                inside.accuracyM(), inside.ts(), inside.source(), inside.receivedAt() + 20_000);
         List<LbsPing> pings = List.of(
-                ping(DEVICE, -100, 0, at(Duration.ofMinutes(-1))), inside, inside,
+                ping(DEVICE, -100, 0, at(Duration.ofMinutes(-1))), inside, resent,
                 ping(DEVICE, 200, 0, at(Duration.ofMinutes(1))));
         assertThat(types(run(pings))).containsExactly(StoreVisitEvent.PASS_BY);
     }
