@@ -20,8 +20,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.o2o.analytics.testing.TestClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,11 +36,7 @@ class SimulatedCityITCase {
     private static final int SLOTS = 4;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(SLOTS)
-                    .build());
+    static final MiniClusterExtension CLUSTER = TestClusters.withSlots(SLOTS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> ENVIRONMENT =

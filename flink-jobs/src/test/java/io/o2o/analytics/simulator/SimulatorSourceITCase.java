@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.o2o.analytics.testing.TestClusters;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -18,11 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The simulator source on a MiniCluster emits exactly the simulation's records, in their order. */
 class SimulatorSourceITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = TestClusters.withSlots(2);
 
     private static final SimulationSettings SETTINGS =
             SimulationSettings.builder().customers(60).duration(Duration.ofHours(1)).badRecordRate(0.01).build();
