@@ -48,6 +48,7 @@ public final class CitySimulator {
         List<TrueVisit> visits = new ArrayList<>();
         List<TruePassBy> passBys = new ArrayList<>();
         List<TrueConversion> conversions = new ArrayList<>();
+        List<TrueIdentity> identities = new ArrayList<>();
         Map<String, Integer> journeyCounts = new TreeMap<>();
         for (JourneyKind kind : JourneyKind.values()) {
             journeyCounts.put(kind.name().toLowerCase(Locale.ROOT), 0);
@@ -57,6 +58,7 @@ public final class CitySimulator {
             entries.addAll(outcome.entries());
             visits.addAll(outcome.visits());
             passBys.addAll(outcome.passBys());
+            identities.addAll(IdentityEvidence.of(outcome.customer().customerId(), outcome.records()));
             if (outcome.conversion() != null) {
                 conversions.add(outcome.conversion());
             }
@@ -81,7 +83,7 @@ public final class CitySimulator {
         }
         List<String> storeIds = fences.stores().stream().map(StoreFence::id).toList();
         GroundTruth truth = new GroundTruth(
-                settings, storeIds, visits, passBys, entries, badRecords, conversions,
+                settings, storeIds, visits, passBys, entries, badRecords, conversions, identities,
                 new TreeMap<>(journeyCounts), perTopic);
         return new Simulation(records, truth);
     }

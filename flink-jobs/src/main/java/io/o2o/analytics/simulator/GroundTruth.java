@@ -31,6 +31,7 @@ import java.util.function.Function;
  * @param entries every crossing into a footprint, walk-throughs included
  * @param badRecords the deliberately broken records, in the order they were made
  * @param conversions online engagement followed by a visit
+ * @param identities per customer, the groups of identifiers its evidence connects
  * @param journeys how many customers followed each journey
  * @param recordsPerTopic how many records each input topic received, bad ones included
  */
@@ -42,6 +43,7 @@ public record GroundTruth(
         List<TrueEntry> entries,
         List<InjectedBadRecord> badRecords,
         List<TrueConversion> conversions,
+        List<TrueIdentity> identities,
         SortedMap<String, Integer> journeys,
         Map<InputTopic, Long> recordsPerTopic) {
 
@@ -53,6 +55,7 @@ public record GroundTruth(
         badRecords = List.copyOf(badRecords);
         // Conversions may carry null purchase fields, which List.copyOf would reject.
         conversions = Collections.unmodifiableList(new ArrayList<>(conversions));
+        identities = List.copyOf(identities);
         journeys = Collections.unmodifiableSortedMap(new TreeMap<>(journeys));
         EnumMap<InputTopic, Long> topics = new EnumMap<>(InputTopic.class);
         for (InputTopic topic : InputTopic.values()) {
@@ -164,6 +167,11 @@ public record GroundTruth(
                 putInstant(node, "purchase", conversion.purchaseMillis());
                 node.put("amount", conversion.amount());
             }
+        }
+        ArrayNode identityArray = root.putArray("identities");
+        for (TrueIdentity identity : identities) {
+            ArrayNode ids = identityArray.addObject().put("customerId", identity.customerId()).putArray("identifiers");
+            identity.identifiers().forEach(ids::add);
         }
         ArrayNode badArray = root.putArray("badRecords");
         for (InjectedBadRecord bad : badRecords) {

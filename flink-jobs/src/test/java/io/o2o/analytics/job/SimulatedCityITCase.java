@@ -143,20 +143,41 @@ class SimulatedCityITCase {
     }
 
     @Test
-    void devicesSeenWithAUserBecomeCustomersOfHashedIdentifiersOnly() {
+    void customersAreExactlyTheIdentifierGroupsTheEvidenceConnects() {
         IdentifierHasher hasher =
                 new IdentifierHasher(ENVIRONMENT.get(Secrets.HASH_KEY_ENV).getBytes(StandardCharsets.UTF_8));
-        java.util.Set<String> trueDevices = new java.util.HashSet<>();
-        atParallelism2.truth().visits().forEach(v -> trueDevices.add("device:" + hasher.hashDevice(v.rawDeviceId())));
-        Map<String, String> customerOf = new TreeMap<>();
-        atParallelism2.assignments().forEach(a -> customerOf.put(a.get("node").asText(), a.get("customerId").asText()));
-
-        assertThat(customerOf.keySet()).filteredOn(node -> trueDevices.contains(node)).hasSizeGreaterThan(50);
+        Map<String, String> customerOf = finalCustomers(atParallelism2);
         assertThat(customerOf.keySet()).allSatisfy(node -> assertThat(node).matches(
                 "(user|member|wechat|weibo):.+|(device|phone):[0-9a-f]{32}"));
-        Map<String, Long> idsPerCustomer = new TreeMap<>();
-        customerOf.values().forEach(customer -> idsPerCustomer.merge(customer, 1L, Long::sum));
-        assertThat(idsPerCustomer.values()).allSatisfy(ids -> assertThat(ids).isBetween(2L, 12L));
+
+        // Each true group is one customer, and no customer holds identifiers of two groups (two people).
+        Map<String, Integer> groupOfNode = new TreeMap<>();
+        List<io.o2o.analytics.simulator.TrueIdentity> groups = atParallelism2.truth().identities();
+        for (int group = 0; group < groups.size(); group++) {
+            java.util.Set<String> customers = new java.util.HashSet<>();
+            for (String identifier : groups.get(group).identifiers()) {
+                String node = asTheEngineNamesIt(identifier, hasher);
+                groupOfNode.put(node, group);
+                customers.add(customerOf.get(node));
+            }
+            assertThat(customers).as("customers of %s", groups.get(group)).hasSize(1).doesNotContainNull();
+        }
+        Map<String, java.util.Set<Integer>> groupsOfCustomer = new TreeMap<>();
+        customerOf.forEach((node, customer) ->
+                groupsOfCustomer.computeIfAbsent(customer, c -> new java.util.HashSet<>()).add(groupOfNode.get(node)));
+        assertThat(groupsOfCustomer.values()).allSatisfy(g -> assertThat(g).hasSize(1).doesNotContainNull());
+        assertThat(groups.size()).isGreaterThan(100);
+        assertThat(groupsOfCustomer).hasSameSizeAs(groups);
+    }
+
+    private static String asTheEngineNamesIt(String identifier, IdentifierHasher hasher) {
+        String kind = identifier.substring(0, identifier.indexOf(':'));
+        String id = identifier.substring(identifier.indexOf(':') + 1);
+        return switch (kind) {
+            case "device" -> "device:" + hasher.hashDevice(id);
+            case "phone" -> "phone:" + hasher.hashPhone(id);
+            default -> identifier;
+        };
     }
 
     @Test
