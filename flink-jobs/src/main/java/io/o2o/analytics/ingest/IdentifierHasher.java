@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,6 +23,9 @@ public final class IdentifierHasher implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String ALGORITHM = "HmacSHA256";
     private static final int HASH_BYTES = 16;
+    // Compiled once: hashing runs for every ping and sensor reading.
+    private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}[:-]){5}[0-9a-f]{2}");
+    private static final Pattern NOT_PHONE_DIGIT = Pattern.compile("[^0-9+]");
 
     private final byte[] key;
     private transient Mac mac;
@@ -38,7 +42,7 @@ public final class IdentifierHasher implements Serializable {
     }
 
     public String hashPhone(String rawPhone) {
-        return hash("phone", rawPhone.replaceAll("[^0-9+]", ""));
+        return hash("phone", NOT_PHONE_DIGIT.matcher(rawPhone).replaceAll(""));
     }
 
     private String hash(String domain, String normalised) {
@@ -51,7 +55,7 @@ public final class IdentifierHasher implements Serializable {
 
     private static String normaliseDevice(String raw) {
         String trimmed = raw.trim().toLowerCase(Locale.ROOT);
-        if (trimmed.matches("([0-9a-f]{2}[:-]){5}[0-9a-f]{2}")) {
+        if (MAC.matcher(trimmed).matches()) {
             return trimmed.replace('-', ':');
         }
         return trimmed;

@@ -36,7 +36,8 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
     public static final String DEAD_LETTERS_ACCUMULATOR = "input.deadLetters";
 
     private transient MetricGroup metrics;
-    private transient Map<String, Counter> counters;
+    /** Per topic, its counters by name; looked up without building a key per record. */
+    private transient Map<String, Map<String, Counter>> counters;
     private transient LongCounter recordsTotal;
     private transient LongCounter deadLettersTotal;
 
@@ -59,7 +60,7 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
         // identity link still joins two customers; a late ping can no longer change a decided visit).
         DeadLetter deadLetter = in.deadLetter();
         if (deadLetter != null) {
-            count(topic, "deadLetters." + deadLetter.reason());
+            count(topic, deadLetter.reason());
             deadLettersTotal.add(1);
             ctx.output(DEAD_LETTERS, deadLetter);
             ctx.output(HEALTH, new HealthTick(topic, 1, deadLetter.reason(), deadLetter.receivedAtMillis()));
@@ -75,7 +76,11 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
         }
     }
 
+    /** {@code what} is "records" or a dead-letter reason (counted as {@code deadLetters.<reason>}). */
     private void count(String topic, String what) {
-        counters.computeIfAbsent(topic + '.' + what, name -> metrics.addGroup("topic", topic).counter(what)).inc();
+        counters.computeIfAbsent(topic, t -> new HashMap<>())
+                .computeIfAbsent(what, name -> metrics.addGroup("topic", topic)
+                        .counter(name.equals("records") ? name : "deadLetters." + name))
+                .inc();
     }
 }
