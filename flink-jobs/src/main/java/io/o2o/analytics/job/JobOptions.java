@@ -76,6 +76,16 @@ public final class JobOptions {
             .defaultValue("dead-letters")
             .withDescription("Output topic for records that could not be used, with the reason.");
 
+    public static final ConfigOption<String> TOPIC_O2O_CONVERSIONS = ConfigOptions.key("topic.o2o-conversions")
+            .stringType()
+            .defaultValue("o2o-conversions")
+            .withDescription("Output topic: online-to-store and store-to-online journeys of customers.");
+
+    public static final ConfigOption<String> TOPIC_PROFILE_UPDATES = ConfigOptions.key("topic.profile-updates")
+            .stringType()
+            .defaultValue("profile-updates")
+            .withDescription("Output topic: store visits and purchases of known customers, for the online profile.");
+
     public static final ConfigOption<String> TOPIC_CUSTOMER_ASSIGNMENTS = ConfigOptions.key(
                     "topic.customer-assignments")
             .stringType()
@@ -237,6 +247,35 @@ public final class JobOptions {
             .defaultValue(Duration.ofDays(1))
             .withDescription("How often a device and user seen together on pings are re-sent as evidence.");
 
+    public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
+            .durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("How long an online engagement can bring a customer to a store (engagement to visit "
+                    + "entry), and how long after a visit or purchase online activity counts as store-to-online.");
+
+    public static final ConfigOption<Duration> O2O_PURCHASE_GRACE = ConfigOptions.key("o2o.purchase-grace")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(30))
+            .withDescription("How long after a visit's exit a purchase in that store still belongs to the visit's "
+                    + "conversion; the conversion is decided when it has passed.");
+
+    public static final ConfigOption<Integer> O2O_MAX_ACTIVITIES = ConfigOptions.key("o2o.max-activities-per-identifier")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Most recent activities kept per identifier within o2o.window, to be attributed "
+                    + "again when the identifier joins a customer; older ones beyond it are forgotten.");
+
+    public static final ConfigOption<Duration> O2O_METRICS_PERIOD = ConfigOptions.key("o2o.metrics-period")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("Period of the O2O conversion and store customer points.");
+
+    public static final ConfigOption<Duration> RETURNING_WINDOW = ConfigOptions.key("o2o.returning-window")
+            .durationType()
+            .defaultValue(Duration.ofDays(30))
+            .withDescription("A visitor who visited the same store within this long before is returning, "
+                    + "otherwise new.");
+
     public static final ConfigOption<Duration> METRICS_PERIOD = ConfigOptions.key("metrics.period")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
@@ -256,12 +295,14 @@ public final class JobOptions {
         options.add(KAFKA_GROUP_ID);
         options.addAll(INPUT_TOPICS.values());
         options.addAll(List.of(
-                TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
+                TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
+                TOPIC_PROFILE_UPDATES, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
-                IDENTITY_REFRESH, METRICS_PERIOD,
+                IDENTITY_REFRESH, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
+                RETURNING_WINDOW, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;
     }

@@ -1,6 +1,8 @@
 package io.o2o.analytics.job;
 
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.journeys.O2oConversion;
+import io.o2o.analytics.journeys.ProfileUpdate;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.StoreVisitEvent;
@@ -14,9 +16,11 @@ public record JobSinks(
         Sink<StoreVisitEvent> visits,
         Sink<DeadLetter> deadLetters,
         Sink<MetricPoint> metrics,
-        Sink<CustomerAssignment> customerAssignments) {
+        Sink<CustomerAssignment> customerAssignments,
+        Sink<O2oConversion> conversions,
+        Sink<ProfileUpdate> profileUpdates) {
 
     public JobSinks withMetrics(Sink<MetricPoint> replacement) {
-        return new JobSinks(visits, deadLetters, replacement, customerAssignments);
+        return new JobSinks(visits, deadLetters, replacement, customerAssignments, conversions, profileUpdates);
     }
 }

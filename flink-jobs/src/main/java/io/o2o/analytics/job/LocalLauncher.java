@@ -114,7 +114,8 @@ public final class LocalLauncher {
     /** File outputs append; a new run starts from empty files so that they describe this run only. */
     private static void removePreviousOutputs(Path outputDir) throws IOException {
         try (DirectoryStream<Path> old = Files.newDirectoryStream(
-                outputDir, "{visits-*.jsonl,dead-letters-*.jsonl,customer-assignments-*.jsonl,metrics-*.lp}")) {
+                outputDir, "{visits-*.jsonl,dead-letters-*.jsonl,customer-assignments-*.jsonl,o2o-conversions-*.jsonl,"
+                        + "profile-updates-*.jsonl,metrics-*.lp}")) {
             for (Path file : old) {
                 Files.delete(file);
             }

@@ -8,6 +8,14 @@ import io.o2o.analytics.identity.IdentityResolver;
 import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputRouter;
+import io.o2o.analytics.journeys.CustomerActivity;
+import io.o2o.analytics.journeys.CustomerAttribution;
+import io.o2o.analytics.journeys.CustomerJourneys;
+import io.o2o.analytics.journeys.O2oConversion;
+import io.o2o.analytics.journeys.ProfileUpdater;
+import io.o2o.analytics.metrics.O2oConversionAggregator;
+import io.o2o.analytics.metrics.StoreCustomerEvent;
+import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
@@ -16,6 +24,7 @@ import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.visits.ReturningVisitors;
 import io.o2o.analytics.visits.VisitDetector;
 import io.o2o.analytics.visits.VisitRules;
 import java.time.Duration;
@@ -26,6 +35,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The location analytics job: input records in; store visits, dead letters and store metrics out.
@@ -43,6 +53,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                            metrics (InfluxDB / line protocol)
  *
  *  identity links + (device, user) seen on pings -> resolve identities (one graph) -> customer assignments
+ *
+ *  online activity, visits, member purchases -> attribute to customers (keyed by identifier, + assignments)
+ *    -> journeys per customer (CEP) -> conversions (purchase grace, first decision) -> o2o conversions
+ *    -> profile updates (+ the customers' online identifiers)
+ *  visits (new or returning) + till transactions -> store customers per hour
  * </pre>
  *
  * The source and the sinks are handed in, so tests run this very pipeline with their own; {@link #main}
@@ -145,7 +160,101 @@ public final class LocationAnalyticsJob {
                 .process(new PipelineHealthAggregator(period))
                 .uid("pipeline-health")
                 .name("pipeline health per minute");
-        traffic.union(health).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+
+        DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, assignments, rules.decisionDelay());
+        DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
+        traffic.union(health, o2o, customers).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+    }
+
+    /**
+     * Online activity, visits and member purchases, each attributed to its customer, then the journeys between
+     * online and store per customer (docs/journeys.md): conversions and profile updates out, and the O2O
+     * metrics returned.
+     */
+    private DataStream<MetricPoint> followJourneys(
+            SingleOutputStreamOperator<LbsPing> pings,
+            DataStream<StoreVisitEvent> visitEvents,
+            DataStream<CustomerAssignment> assignments,
+            Duration decisionDelay) {
+        Duration window = options.get(JobOptions.O2O_WINDOW);
+        Duration grace = options.get(JobOptions.O2O_PURCHASE_GRACE);
+        DataStream<CustomerActivity> online = pings.getSideOutput(InputRouter.ONLINE)
+                .filter(event -> CustomerActivity.ACTIVITY_ACTIONS.contains(event.action()))
+                .uid("online-activity")
+                .name("online activity")
+                .map(CustomerActivity::online)
+                .uid("online-as-activity")
+                .name("online as activity");
+        DataStream<CustomerActivity> purchases = pings.getSideOutput(InputRouter.POS)
+                .filter(tx -> tx.memberId() != null)
+                .uid("member-purchases")
+                .name("member purchases")
+                .map(CustomerActivity::purchase)
+                .uid("purchases-as-activity")
+                .name("purchases as activity");
+        DataStream<CustomerActivity> visits = visitEvents
+                .filter(event -> StoreVisitEvent.VISIT.equals(event.type()))
+                .uid("visits-only")
+                .name("visits")
+                .map(CustomerActivity::visit)
+                .uid("visits-as-activity")
+                .name("visits as activity");
+
+        SingleOutputStreamOperator<CustomerActivity> attributed = online.union(purchases, visits)
+                .keyBy(CustomerActivity::identifier)
+                .connect(assignments.keyBy(CustomerAssignment::node))
+                .process(new CustomerAttribution(
+                        window, options.get(JobOptions.O2O_MAX_ACTIVITIES), options.get(JobOptions.IDENTITY_TTL)))
+                .uid("attribute-to-customers")
+                .name("attribute to customers");
+
+        DataStream<O2oConversion> conversions = CustomerJourneys.conversions(attributed, window, grace);
+        conversions.sinkTo(sinks.conversions()).uid("o2o-conversions-sink").name("o2o conversions");
+
+        attributed.filter(activity -> activity.isVisit() || activity.isPurchase())
+                .uid("store-activity")
+                .name("store activity")
+                .keyBy(CustomerActivity::customerId)
+                .connect(assignments.flatMap((CustomerAssignment assignment, Collector<CustomerAssignment> out) ->
+                                ProfileUpdater.membershipChanges(assignment).forEach(out::collect))
+                        .returns(CustomerAssignment.class)
+                        .uid("membership-changes")
+                        .name("membership changes")
+                        .keyBy(ProfileUpdater::customerOf))
+                .process(new ProfileUpdater(options.get(JobOptions.IDENTITY_TTL)))
+                .uid("profile-updates")
+                .name("profile updates")
+                .sinkTo(sinks.profileUpdates())
+                .uid("profile-updates-sink")
+                .name("profile updates");
+
+        return conversions.keyBy(O2oConversionAggregator::keyOf)
+                .process(new O2oConversionAggregator(
+                        options.get(JobOptions.O2O_METRICS_PERIOD), grace.plus(decisionDelay)))
+                .uid("o2o-conversion-metrics")
+                .name("o2o conversions per hour");
+    }
+
+    /** Visitors (known, new or returning) and till transactions per store and hour. */
+    private DataStream<MetricPoint> storeCustomers(
+            SingleOutputStreamOperator<LbsPing> pings, DataStream<StoreVisitEvent> visitEvents, Duration decisionDelay) {
+        DataStream<StoreCustomerEvent> visitors = visitEvents
+                .filter(event -> StoreVisitEvent.VISIT.equals(event.type()))
+                .uid("visits-for-visitors")
+                .name("visits for visitors")
+                .keyBy(ReturningVisitors::keyOf)
+                .process(new ReturningVisitors(options.get(JobOptions.RETURNING_WINDOW)))
+                .uid("returning-visitors")
+                .name("new or returning visitors");
+        DataStream<StoreCustomerEvent> transactions = pings.getSideOutput(InputRouter.POS)
+                .map(StoreCustomerEvent::transaction)
+                .uid("till-transactions")
+                .name("till transactions");
+        return visitors.union(transactions)
+                .keyBy(StoreCustomerEvent::storeId)
+                .process(new StoreCustomersAggregator(options.get(JobOptions.O2O_METRICS_PERIOD), decisionDelay))
+                .uid("store-customers")
+                .name("store customers per hour");
     }
 
     /**

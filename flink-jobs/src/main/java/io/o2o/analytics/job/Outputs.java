@@ -1,6 +1,8 @@
 package io.o2o.analytics.job;
 
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.journeys.O2oConversion;
+import io.o2o.analytics.journeys.ProfileUpdate;
 import io.o2o.analytics.job.JobOptions.OutputKind;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.metrics.MetricPoint;
@@ -37,7 +39,8 @@ public final class Outputs {
     }
 
     public JobSinks sinks() {
-        return new JobSinks(visits(), deadLetters(), metrics(), customerAssignments());
+        return new JobSinks(
+                visits(), deadLetters(), metrics(), customerAssignments(), conversions(), profileUpdates());
     }
 
     public Sink<StoreVisitEvent> visits() {
@@ -56,6 +59,18 @@ public final class Outputs {
         return kind() == OutputKind.kafka
                 ? kafka(options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS), CustomerAssignment::node)
                 : new JsonLinesFileSink<>(outputDir(), "customer-assignments");
+    }
+
+    public Sink<O2oConversion> conversions() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_O2O_CONVERSIONS), O2oConversion::customerId)
+                : new JsonLinesFileSink<>(outputDir(), "o2o-conversions");
+    }
+
+    public Sink<ProfileUpdate> profileUpdates() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_PROFILE_UPDATES), ProfileUpdate::customerId)
+                : new JsonLinesFileSink<>(outputDir(), "profile-updates");
     }
 
     public boolean metricsToInfluxDb() {
@@ -78,9 +93,11 @@ public final class Outputs {
         String records = kind() == OutputKind.kafka
                 ? "visits -> Kafka topic '" + options.get(JobOptions.TOPIC_VISITS) + "', dead letters -> '"
                         + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "', customer assignments -> '"
-                        + options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS) + "'"
-                : "visits, dead letters, customer assignments -> "
-                        + outputDir().resolve("{visits,dead-letters,customer-assignments}-*.jsonl");
+                        + options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS) + "', conversions -> '"
+                        + options.get(JobOptions.TOPIC_O2O_CONVERSIONS) + "', profile updates -> '"
+                        + options.get(JobOptions.TOPIC_PROFILE_UPDATES) + "'"
+                : "visits, dead letters, customer assignments, conversions, profile updates -> " + outputDir().resolve(
+                        "{visits,dead-letters,customer-assignments,o2o-conversions,profile-updates}-*.jsonl");
         String metrics = metricsToInfluxDb()
                 ? "metrics -> InfluxDB " + options.get(JobOptions.INFLUXDB_URL) + " bucket "
                         + options.get(JobOptions.INFLUXDB_BUCKET)

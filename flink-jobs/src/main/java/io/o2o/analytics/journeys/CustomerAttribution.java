@@ -1,0 +1,164 @@
+package io.o2o.analytics.journeys;
+
+import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.state.EventTimeBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Gives every activity the customer its identifier belongs to, so that journeys can be followed per
+ * customer (docs/journeys.md).
+ *
+ * <p>Keyed by identifier ({@code user:}, {@code member:}, {@code device:}). Activities and the identifier's
+ * customer assignments are applied together in event-time order (by when the engine learnt each: a visit is
+ * known when it is decided), so an activity is attributed to the customer known at that instant, whatever
+ * arrived first. The identifier's activities of the last {@code window} are kept: when the identifier joins
+ * a customer (its first link, or a merge into an older customer), they are sent again as that customer's,
+ * known from the link's time. That is how an engagement made before anything linked the browser to the
+ * phone still meets the visit the phone makes.
+ *
+ * <p>Activities of an identifier that belongs to no customer are kept (for a later link) but not sent: no
+ * journey can join them to anything else. Every output leaves at its own {@code knownAt}, which is its
+ * record timestamp too, so the journey patterns downstream see activities in the order the engine learnt
+ * them.
+ */
+public class CustomerAttribution
+        extends KeyedCoProcessFunction<String, CustomerActivity, CustomerAssignment, CustomerActivity> {
+    private static final long serialVersionUID = 1L;
+
+    private final long windowMillis;
+    private final int maxKept;
+    private final Duration identityTtl;
+
+    private final EventTimeBuffer<CustomerActivity> pendingActivities = EventTimeBuffer.of(
+            "pending-activities", CustomerActivity.class, CustomerActivity::knownAt,
+            (a, b) -> a.eventId().compareTo(b.eventId()));
+    private final EventTimeBuffer<CustomerAssignment> pendingAssignments = EventTimeBuffer.of(
+            "pending-assignments", CustomerAssignment.class, CustomerAssignment::ts,
+            (a, b) -> a.customerId().compareTo(b.customerId()));
+
+    /** The identifier's customer; kept while the identity graph keeps the identifier (processing-time TTL). */
+    private transient ValueState<String> customer;
+    /** The identifier's activities of the last window, oldest first, at most {@code maxKept}. */
+    private transient ListState<CustomerActivity> kept;
+    private transient Counter reattributed;
+    private transient Counter forgotten;
+
+    /**
+     * @param window how far back activities are sent again when their identifier joins a customer
+     * @param maxKept the most activities kept per identifier (the newest win): bounds a heavy browser's state
+     */
+    public CustomerAttribution(Duration window, int maxKept, Duration identityTtl) {
+        if (window.toMillis() <= 0 || maxKept < 1) {
+            throw new IllegalArgumentException("the window must be positive and at least one activity kept");
+        }
+        this.windowMillis = window.toMillis();
+        this.maxKept = maxKept;
+        this.identityTtl = identityTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pendingActivities.open(getRuntimeContext());
+        pendingAssignments.open(getRuntimeContext());
+        ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
+        customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
+        customer = getRuntimeContext().getState(customerDescriptor);
+        kept = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("kept-activities", TypeInformation.of(CustomerActivity.class)));
+        reattributed = getRuntimeContext().getMetricGroup().counter("activitiesReattributed");
+        forgotten = getRuntimeContext().getMetricGroup().counter("activitiesOverCap");
+    }
+
+    @Override
+    public void processElement1(CustomerActivity activity, Context ctx, Collector<CustomerActivity> out)
+            throws Exception {
+        // Known no earlier than it reached us: behind the watermark, it is known just after it.
+        long at = Math.max(ctx.timestamp(), ctx.timerService().currentWatermark() + 1);
+        pendingActivities.add(activity.knownFrom(at));
+        ctx.timerService().registerEventTimeTimer(at);
+    }
+
+    @Override
+    public void processElement2(CustomerAssignment assignment, Context ctx, Collector<CustomerActivity> out)
+            throws Exception {
+        long at = Math.max(assignment.ts(), ctx.timerService().currentWatermark() + 1);
+        pendingAssignments.add(at == assignment.ts() ? assignment
+                : new CustomerAssignment(assignment.node(), assignment.customerId(), assignment.previousCustomerId(), at));
+        ctx.timerService().registerEventTimeTimer(at);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerActivity> out) throws Exception {
+        List<CustomerAssignment> assignments = pendingAssignments.takeDue(timestamp);
+        List<CustomerActivity> activities = pendingActivities.takeDue(timestamp);
+        List<CustomerActivity> history = new ArrayList<>();
+        kept.get().forEach(history::add);
+        int sizeBefore = history.size();
+        String current = customer.value();
+        int next = 0;
+        // At one instant, who the identifier is is settled before what it did.
+        for (CustomerActivity activity : activities) {
+            while (next < assignments.size() && assignments.get(next).ts() <= activity.knownAt()) {
+                current = assign(assignments.get(next++), current, history, out);
+            }
+            history.add(activity);
+            if (current != null) {
+                out.collect(activity.attributedTo(current, activity.knownAt()));
+            }
+        }
+        while (next < assignments.size()) {
+            current = assign(assignments.get(next++), current, history, out);
+        }
+        if (current != null) {
+            customer.update(current);
+        }
+
+        history.removeIf(activity -> activity.ts() < timestamp - windowMillis);
+        if (history.size() > maxKept) {
+            history.sort(Comparator.comparingLong(CustomerActivity::ts).thenComparing(CustomerActivity::eventId));
+            forgotten.inc(history.size() - maxKept);
+            history = new ArrayList<>(history.subList(history.size() - maxKept, history.size()));
+        }
+        if (history.isEmpty()) {
+            kept.clear();
+        } else if (history.size() != sizeBefore || !activities.isEmpty()) {
+            kept.update(history);
+        }
+        if (!history.isEmpty()) {
+            long oldest = history.stream().mapToLong(CustomerActivity::ts).min().getAsLong();
+            // Wake up once the oldest kept activity leaves the window, so the history empties when idle.
+            ctx.timerService().registerEventTimeTimer(Math.max(timestamp + 1, oldest + windowMillis));
+        }
+    }
+
+    /** From the assignment on, the identifier is that customer's; its recent activities become theirs too. */
+    private String assign(CustomerAssignment assignment, String current, List<CustomerActivity> history,
+            Collector<CustomerActivity> out) {
+        if (assignment.customerId().equals(current)) {
+            return current;
+        }
+        long at = assignment.ts();
+        history.stream()
+                .filter(activity -> activity.ts() >= at - windowMillis)
+                .sorted(Comparator.comparingLong(CustomerActivity::ts).thenComparing(CustomerActivity::eventId))
+                .forEach(activity -> {
+                    reattributed.inc();
+                    out.collect(activity.attributedTo(assignment.customerId(), at));
+                });
+        return assignment.customerId();
+    }
+}

@@ -1,0 +1,14 @@
+package io.o2o.analytics.journeys;
+
+/**
+ * Two activities of one customer that a journey pattern paired.
+ *
+ * @param direction {@link #ONLINE_TO_STORE} (an engagement, then a visit) or {@link #STORE_TO_ONLINE} (a visit
+ *     or purchase, then online activity)
+ * @param online the engagement, or the online activity that followed the store
+ * @param offline the visit, or the visit or purchase that came first
+ */
+public record JourneyMatch(String direction, String customerId, CustomerActivity online, CustomerActivity offline) {
+    public static final String ONLINE_TO_STORE = "online_to_store";
+    public static final String STORE_TO_ONLINE = "store_to_online";
+}

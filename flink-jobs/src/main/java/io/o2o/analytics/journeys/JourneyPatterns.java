@@ -1,0 +1,129 @@
+package io.o2o.analytics.journeys;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cep.EventComparator;
+import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+import org.apache.flink.util.Collector;
+
+/**
+ * The O2O journeys as Flink CEP patterns over one customer's activities, which arrive in the order the engine
+ * learnt them ({@link CustomerActivity#knownAt}); what happened when is judged on the activities' own times.
+ *
+ * <ul>
+ *   <li>{@link #engagementThenVisit}: an engagement known before a visit, made at most {@code window} before
+ *       the visit's entry. Every such pair matches; the conversion takes the latest engagement.
+ *   <li>{@link #visitThenEarlierEngagement}: the same journey when the engagement became the customer's only
+ *       after the visit was decided (the browser was linked to the phone later, at a till or a login).
+ *   <li>{@link #storeThenOnline}: a visit or purchase followed, within {@code window} of its end, by online
+ *       activity; one match per run of store activity (the pattern skips past each match).
+ * </ul>
+ *
+ * <p>The patterns' CEP window is twice the journey window: an activity sent again when its identifier joins
+ * a customer is known up to a window after it happened, and the exact rule is in the conditions.
+ */
+public final class JourneyPatterns {
+    private JourneyPatterns() {}
+
+    public static final String ENGAGEMENT = "engagement";
+    public static final String VISIT = "visit";
+    public static final String STORE = "store";
+    public static final String ONLINE = "online";
+
+    /** Equal knownAt: by when it happened, then kind, then id, so that ties never depend on arrival. */
+    public static final EventComparator<CustomerActivity> ORDER = new ActivityOrder();
+
+    public static Pattern<CustomerActivity, ?> engagementThenVisit(Duration window) {
+        long windowMillis = window.toMillis();
+        return Pattern.<CustomerActivity>begin(ENGAGEMENT, AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(CustomerActivity::isEngagement))
+                .followedBy(VISIT)
+                .where(new IterativeCondition<>() {
+                    @Override
+                    public boolean filter(CustomerActivity visit, Context<CustomerActivity> ctx) throws Exception {
+                        return visit.isVisit()
+                                && engagedBefore(ctx.getEventsForPattern(ENGAGEMENT).iterator().next(), visit, windowMillis);
+                    }
+                })
+                .within(window.multipliedBy(2));
+    }
+
+    public static Pattern<CustomerActivity, ?> visitThenEarlierEngagement(Duration window) {
+        long windowMillis = window.toMillis();
+        return Pattern.<CustomerActivity>begin(VISIT, AfterMatchSkipStrategy.noSkip())
+                .where(SimpleCondition.of(CustomerActivity::isVisit))
+                .followedBy(ENGAGEMENT)
+                .where(new IterativeCondition<>() {
+                    @Override
+                    public boolean filter(CustomerActivity engagement, Context<CustomerActivity> ctx) throws Exception {
+                        return engagement.isEngagement()
+                                && engagedBefore(engagement, ctx.getEventsForPattern(VISIT).iterator().next(), windowMillis);
+                    }
+                })
+                .within(window.multipliedBy(2));
+    }
+
+    public static Pattern<CustomerActivity, ?> storeThenOnline(Duration window) {
+        long windowMillis = window.toMillis();
+        return Pattern.<CustomerActivity>begin(STORE, AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(activity -> activity.isVisit() || activity.isPurchase()))
+                .followedBy(ONLINE)
+                .where(new IterativeCondition<>() {
+                    @Override
+                    public boolean filter(CustomerActivity online, Context<CustomerActivity> ctx) throws Exception {
+                        if (!online.isOnlineActivity()) {
+                            return false;
+                        }
+                        long storeEnded = ctx.getEventsForPattern(STORE).iterator().next().endedAt();
+                        return online.ts() > storeEnded && online.ts() - storeEnded <= windowMillis;
+                    }
+                })
+                .within(window.multipliedBy(2));
+    }
+
+    /** The engagement happened before the visit began, and at most the window before. */
+    static boolean engagedBefore(CustomerActivity engagement, CustomerActivity visit, long windowMillis) {
+        long lead = visit.ts() - engagement.ts();
+        return lead > 0 && lead <= windowMillis;
+    }
+
+    /** Turns a match of any of the patterns into a {@link JourneyMatch}. */
+    public static final class ToJourneyMatch extends PatternProcessFunction<CustomerActivity, JourneyMatch> {
+        private static final long serialVersionUID = 1L;
+
+        private final String direction;
+
+        public ToJourneyMatch(String direction) {
+            this.direction = direction;
+        }
+
+        @Override
+        public void processMatch(Map<String, List<CustomerActivity>> match, Context ctx, Collector<JourneyMatch> out) {
+            CustomerActivity online = first(match, direction.equals(JourneyMatch.ONLINE_TO_STORE) ? ENGAGEMENT : ONLINE);
+            CustomerActivity offline = first(match, direction.equals(JourneyMatch.ONLINE_TO_STORE) ? VISIT : STORE);
+            out.collect(new JourneyMatch(direction, offline.customerId(), online, offline));
+        }
+
+        private static CustomerActivity first(Map<String, List<CustomerActivity>> match, String name) {
+            return match.get(name).get(0);
+        }
+    }
+
+    private static final class ActivityOrder implements EventComparator<CustomerActivity> {
+        private static final long serialVersionUID = 1L;
+        private static final Comparator<CustomerActivity> ORDER = Comparator.comparingLong(CustomerActivity::ts)
+                .thenComparing(CustomerActivity::kind)
+                .thenComparing(CustomerActivity::eventId);
+
+        @Override
+        public int compare(CustomerActivity a, CustomerActivity b) {
+            return ORDER.compare(a, b);
+        }
+    }
+}

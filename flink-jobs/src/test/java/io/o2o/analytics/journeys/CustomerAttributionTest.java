@@ -1,0 +1,170 @@
+package io.o2o.analytics.journeys;
+
+import static io.o2o.analytics.journeys.JourneyFixtures.DAY;
+import static io.o2o.analytics.journeys.JourneyFixtures.HOUR;
+import static io.o2o.analytics.journeys.JourneyFixtures.MINUTE;
+import static io.o2o.analytics.journeys.JourneyFixtures.SATURDAY_TEN;
+import static io.o2o.analytics.journeys.JourneyFixtures.WINDOW;
+import static io.o2o.analytics.journeys.JourneyFixtures.view;
+import static io.o2o.analytics.journeys.JourneyFixtures.visit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.o2o.analytics.identity.CustomerAssignment;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class CustomerAttributionTest {
+    private static final String USER = "user:u-1";
+    private static final long ENGAGED = SATURDAY_TEN;
+    private static final long LINKED = SATURDAY_TEN + 2 * HOUR;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerActivity, CustomerAssignment, CustomerActivity>
+            harness(int maxKept) throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new CustomerAttribution(WINDOW, maxKept, Duration.ofDays(90))),
+                CustomerActivity::identifier,
+                CustomerAssignment::node,
+                Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    private static void watermark(
+            KeyedTwoInputStreamOperatorTestHarness<String, CustomerActivity, CustomerAssignment, CustomerActivity> h,
+            long at) throws Exception {
+        h.processWatermark1(new Watermark(at));
+        h.processWatermark2(new Watermark(at));
+    }
+
+    private static CustomerAssignment joins(String node, String customer, String previous, long at) {
+        return new CustomerAssignment(node, customer, previous, at);
+    }
+
+    @Test
+    void anActivityOfALinkedIdentifierIsTheCustomersAtOnce() throws Exception {
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
+            h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
+            watermark(h, ENGAGED);
+            assertThat(h.extractOutputValues())
+                    .extracting(CustomerActivity::customerId, CustomerActivity::knownAt)
+                    .containsExactly(tuple("c-a", ENGAGED));
+            assertThat(h.extractOutputStreamRecords()).allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(ENGAGED));
+        }
+    }
+
+    @Test
+    void anEngagementBeforeAnyLinkBecomesTheCustomersWhenTheLinkArrives() throws Exception {
+        try (var h = harness(64)) {
+            h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
+            watermark(h, ENGAGED + HOUR);
+            assertThat(h.extractOutputValues()).as("no customer yet: nothing to join it with").isEmpty();
+
+            h.processElement2(joins(USER, "c-a", null, LINKED), LINKED);
+            watermark(h, LINKED);
+            assertThat(h.extractOutputValues())
+                    .extracting(CustomerActivity::customerId, CustomerActivity::ts, CustomerActivity::knownAt)
+                    .containsExactly(tuple("c-a", ENGAGED, LINKED));
+        }
+    }
+
+    @Test
+    void theOrderOfArrivalDoesNotChangeTheAttribution() throws Exception {
+        List<CustomerActivity> inOrder;
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
+            h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
+            h.processElement2(joins(USER, "c-b", "c-a", ENGAGED + MINUTE), ENGAGED + MINUTE);
+            watermark(h, ENGAGED + HOUR);
+            inOrder = h.extractOutputValues();
+        }
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-b", "c-a", ENGAGED + MINUTE), ENGAGED + MINUTE);
+            h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
+            h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
+            watermark(h, ENGAGED + HOUR);
+            assertThat(h.extractOutputValues()).isEqualTo(inOrder);
+        }
+        assertThat(inOrder).extracting(CustomerActivity::customerId, CustomerActivity::knownAt)
+                .containsExactly(tuple("c-a", ENGAGED), tuple("c-b", ENGAGED + MINUTE));
+    }
+
+    @Test
+    void aMergeSendsTheRecentActivitiesAgainAsTheSurvivorsAndOnlyThoseOfTheWindow() throws Exception {
+        long lastWeek = LINKED - WINDOW.toMillis() - 1;
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-young", null, lastWeek - MINUTE), lastWeek - MINUTE);
+            h.processElement1(view("u-1", "app", lastWeek), lastWeek);
+            h.processElement1(view("u-1", "web", ENGAGED), ENGAGED);
+            h.processElement2(joins(USER, "c-old", "c-young", LINKED), LINKED);
+            watermark(h, LINKED);
+            assertThat(h.extractOutputValues())
+                    .extracting(CustomerActivity::customerId, CustomerActivity::channel, CustomerActivity::knownAt)
+                    .containsExactly(
+                            tuple("c-young", "app", lastWeek),
+                            tuple("c-young", "web", ENGAGED),
+                            tuple("c-old", "web", LINKED));
+        }
+    }
+
+    @Test
+    void aVisitDecidedLateIsKnownWhenDecidedAndALinkDuringItAttributesIt() throws Exception {
+        String device = "device:d-1";
+        CustomerActivity visit = visit("d-1", "sh-001", SATURDAY_TEN, SATURDAY_TEN + 20 * MINUTE);
+        try (var h = harness(64)) {
+            // The phone was linked at the till, ten minutes into the visit.
+            h.processElement2(joins(device, "c-a", null, SATURDAY_TEN + 10 * MINUTE), SATURDAY_TEN + 10 * MINUTE);
+            watermark(h, SATURDAY_TEN + 20 * MINUTE);
+            h.processElement1(visit, visit.knownAt());
+            watermark(h, visit.knownAt());
+            assertThat(h.extractOutputValues())
+                    .extracting(CustomerActivity::customerId, CustomerActivity::ts, CustomerActivity::knownAt)
+                    .containsExactly(tuple("c-a", SATURDAY_TEN, SATURDAY_TEN + 23 * MINUTE));
+        }
+    }
+
+    @Test
+    void aHeavyBrowserKeepsOnlyTheNewestActivities() throws Exception {
+        try (var h = harness(3)) {
+            for (int i = 0; i < 10; i++) {
+                h.processElement1(view("u-1", "app", ENGAGED + i * MINUTE), ENGAGED + i * MINUTE);
+            }
+            h.processElement2(joins(USER, "c-a", null, LINKED), LINKED);
+            watermark(h, LINKED);
+            assertThat(h.extractOutputValues()).extracting(CustomerActivity::ts)
+                    .containsExactly(ENGAGED + 7 * MINUTE, ENGAGED + 8 * MINUTE, ENGAGED + 9 * MINUTE);
+        }
+    }
+
+    @Test
+    void theHistoryEmptiesOnceTheWindowHasPassedAndSurvivesARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(64)) {
+            h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
+            watermark(h, ENGAGED + DAY);
+            snapshot = h.snapshot(1, ENGAGED + DAY);
+        }
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new CustomerAttribution(WINDOW, 64, Duration.ofDays(90))),
+                CustomerActivity::identifier,
+                CustomerAssignment::node,
+                Types.STRING)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement2(joins(USER, "c-a", null, ENGAGED + 2 * DAY), ENGAGED + 2 * DAY);
+            watermark(h, ENGAGED + 2 * DAY);
+            assertThat(h.extractOutputValues()).extracting(CustomerActivity::customerId, CustomerActivity::ts)
+                    .containsExactly(tuple("c-a", ENGAGED));
+            watermark(h, ENGAGED + WINDOW.toMillis() + 2 * DAY);
+            assertThat(h.numKeyedStateEntries()).as("only the identifier's customer is left").isEqualTo(1);
+        }
+    }
+}
