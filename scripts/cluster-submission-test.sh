@@ -12,7 +12,8 @@
 #      then end it with `flink stop --drain` (the stream ends: every pending visit and minute is decided)
 #   6. check "no lost or duplicated results": the visits topic holds no eventId twice and exactly the decisions
 #      of a reference run of the same job over the same topics, bounded, on a local MiniCluster
-#      (LocalLauncher of bin/o2o-analytics: --bounded --outputs files); InfluxDB holds exactly the reference's metric points
+#      (LocalLauncher of bin/o2o-analytics: --bounded --outputs files); the o2o-conversions topic holds exactly the
+#      reference's conversions (CEP state across the savepoint); InfluxDB holds exactly the reference's metric points
 #
 # Needs Kafka and InfluxDB (1.x) running, given as bin/test exports them:
 #   O2O_TEST_KAFKA_BOOTSTRAP   e.g. 127.0.0.1:19092
@@ -332,7 +333,8 @@ reference() {
 }
 timed "reference run" reference
 
-event_ids() { grep -o '"eventId":"[^"]*"' "$@" | sed 's/.*"eventId":"\([^"]*\)"/\1/'; }
+ids_of() { local field="$1"; shift; grep -o "\"${field}\":\"[^\"]*\"" "$@" | sed "s/.*\"${field}\":\"\([^\"]*\)\"/\1/"; }
+event_ids() { ids_of eventId "$@"; }
 kafka_helper dump "${BOOTSTRAP}" "${VISITS_TOPIC}" "${TEST_DIR}/visits.jsonl" >/dev/null
 event_ids "${TEST_DIR}/visits.jsonl" | sort >"${TEST_DIR}/cluster.ids"
 cat "${TEST_DIR}"/reference/visits-*.jsonl | event_ids | sort >"${TEST_DIR}/reference.ids"
@@ -347,6 +349,12 @@ after_resume_hour1="$(comm -13 "${TEST_DIR}/at-stop.ids" <(sort -u "${TEST_DIR}/
 log "visits topic: $(wc -l <"${TEST_DIR}/cluster.ids") decisions ($(wc -l <"${TEST_DIR}/at-stop.ids") before the savepoint," \
     "${after_resume_hour1} about hour 1 decided after the resume); reference: $(wc -l <"${TEST_DIR}/reference.ids");" \
     "duplicated $(wc -l <"${TEST_DIR}/duplicated.ids"), lost $(wc -l <"${TEST_DIR}/lost.ids"), extra $(wc -l <"${TEST_DIR}/extra.ids")"
+
+# Conversions: CEP journeys and per-customer state carried across the savepoint must decide the same journeys.
+kafka_helper dump "${BOOTSTRAP}" "${TOPIC_PREFIX}-o2o-conversions" "${TEST_DIR}/conversions.jsonl" >/dev/null
+ids_of conversionId "${TEST_DIR}/conversions.jsonl" | sort >"${TEST_DIR}/cluster-conversions.ids"
+cat "${TEST_DIR}"/reference/o2o-conversions-*.jsonl | ids_of conversionId | sort >"${TEST_DIR}/reference-conversions.ids"
+log "o2o-conversions topic: $(wc -l <"${TEST_DIR}/cluster-conversions.ids") conversions; reference: $(wc -l <"${TEST_DIR}/reference-conversions.ids")"
 
 # The reference's metric points, loaded into a second database, against what the job wrote.
 for lp in "${TEST_DIR}"/reference/metrics-*.lp; do
@@ -386,11 +394,16 @@ compare_metrics store_traffic 'SELECT * FROM "store_traffic" GROUP BY *' cat
 compare_metrics store_dwell 'SELECT * FROM "store_dwell" GROUP BY *' cat
 compare_metrics pipeline_health_totals 'SELECT sum("received"), sum("dead_letters") FROM "pipeline_health" GROUP BY "topic"' flatten
 compare_metrics dead_letters_totals 'SELECT sum("count") FROM "dead_letters" GROUP BY "topic", "reason"' flatten
+compare_metrics o2o_conversions 'SELECT * FROM "o2o_conversions" GROUP BY *' cat
+compare_metrics store_customers 'SELECT * FROM "store_customers" GROUP BY *' cat
 
 (( $(wc -l <"${TEST_DIR}/reference.ids") > 0 )) || fail "the reference run decided nothing (${TEST_DIR}/reference.log)"
 [[ ! -s "${TEST_DIR}/duplicated.ids" ]] || fail "$(wc -l <"${TEST_DIR}/duplicated.ids") eventIds twice in ${VISITS_TOPIC} (${TEST_DIR}/duplicated.ids)"
 [[ ! -s "${TEST_DIR}/lost.ids" && ! -s "${TEST_DIR}/extra.ids" ]] \
   || fail "the visits topic differs from the reference: $(wc -l <"${TEST_DIR}/lost.ids") lost, $(wc -l <"${TEST_DIR}/extra.ids") extra (${TEST_DIR}/lost.ids, extra.ids)"
+(( $(wc -l <"${TEST_DIR}/reference-conversions.ids") > 0 )) || fail "the reference run found no conversion (${TEST_DIR}/reference.log)"
+cmp -s "${TEST_DIR}/cluster-conversions.ids" "${TEST_DIR}/reference-conversions.ids" \
+  || fail "the o2o-conversions topic differs from the reference (${TEST_DIR}/cluster-conversions.ids vs reference-conversions.ids)"
 (( after_resume_hour1 > 0 )) || fail "no decision about hour 1 came after the resume: the test did not carry state across the savepoint"
 (( ${#metric_differences[@]} == 0 )) || fail "InfluxDB differs from the reference in: ${metric_differences[*]}"
 (( restarts == 0 )) || fail "the jobs failed and restarted ${restarts} time(s) (${REST_URL}/jobs/<id>/exceptions)"
