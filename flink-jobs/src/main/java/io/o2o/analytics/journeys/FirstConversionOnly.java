@@ -2,6 +2,9 @@ package io.o2o.analytics.journeys;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -22,6 +25,9 @@ import org.apache.flink.util.Collector;
 public class FirstConversionOnly extends KeyedProcessFunction<String, O2oConversion, O2oConversion> {
     private static final long serialVersionUID = 1L;
 
+    /** Job accumulators with the number of conversions of each direction, for a run's summary. */
+    public static final String ACCUMULATOR_PREFIX = "conversions.";
+
     private static final Comparator<O2oConversion> EARLIEST =
             Comparator.comparingLong(O2oConversion::decidedAt).thenComparing(O2oConversion::customerId);
 
@@ -29,6 +35,7 @@ public class FirstConversionOnly extends KeyedProcessFunction<String, O2oConvers
     private transient ValueState<O2oConversion> candidate;
     private transient ValueState<Long> publishedAt;
     private transient Counter repeats;
+    private transient Map<String, LongCounter> published;
 
     public FirstConversionOnly(Duration memory) {
         this.memoryMillis = memory.toMillis();
@@ -40,6 +47,12 @@ public class FirstConversionOnly extends KeyedProcessFunction<String, O2oConvers
                 new ValueStateDescriptor<>("candidate", TypeInformation.of(O2oConversion.class)));
         publishedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("published-at", Types.LONG));
         repeats = getRuntimeContext().getMetricGroup().counter("repeatedConversions");
+        published = new HashMap<>();
+        for (String direction : JourneyMatch.directions()) {
+            LongCounter counter = new LongCounter();
+            getRuntimeContext().addAccumulator(ACCUMULATOR_PREFIX + direction, counter);
+            published.put(direction, counter);
+        }
     }
 
     @Override
@@ -63,6 +76,7 @@ public class FirstConversionOnly extends KeyedProcessFunction<String, O2oConvers
         O2oConversion decided = candidate.value();
         if (decided != null) {
             out.collect(decided);
+            published.get(decided.direction()).add(1);
             candidate.clear();
             publishedAt.update(timestamp);
             ctx.timerService().registerEventTimeTimer(timestamp + memoryMillis);

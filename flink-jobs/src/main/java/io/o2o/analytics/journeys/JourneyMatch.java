@@ -1,5 +1,7 @@
 package io.o2o.analytics.journeys;
 
+import java.util.List;
+
 /**
  * Two activities of one customer that a journey pattern paired.
  *
@@ -11,4 +13,8 @@ package io.o2o.analytics.journeys;
 public record JourneyMatch(String direction, String customerId, CustomerActivity online, CustomerActivity offline) {
     public static final String ONLINE_TO_STORE = "online_to_store";
     public static final String STORE_TO_ONLINE = "store_to_online";
+
+    public static List<String> directions() {
+        return List.of(ONLINE_TO_STORE, STORE_TO_ONLINE);
+    }
 }

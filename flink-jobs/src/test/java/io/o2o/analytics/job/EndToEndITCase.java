@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.o2o.analytics.ingest.InputRouter;
+import io.o2o.analytics.journeys.FirstConversionOnly;
+import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.CitySimulator;
@@ -53,6 +55,7 @@ class EndToEndITCase {
     private static JobExecutionResult result;
     private static List<JsonNode> visits;
     private static List<JsonNode> deadLetters;
+    private static List<JsonNode> conversions;
 
     @BeforeAll
     static void runTheJobOverSimulatedKafkaInput() throws Exception {
@@ -74,7 +77,11 @@ class EndToEndITCase {
         }
         String visitsTopic = kafka.createTopic("visits", 2);
         String deadLetterTopic = kafka.createTopic("dead-letters", 1);
-        args.addAll(List.of("--topic.visits", visitsTopic, "--topic.dead-letters", deadLetterTopic));
+        String conversionsTopic = kafka.createTopic("o2o-conversions", 2);
+        args.addAll(List.of("--topic.visits", visitsTopic, "--topic.dead-letters", deadLetterTopic,
+                "--topic.o2o-conversions", conversionsTopic,
+                "--topic.customer-assignments", kafka.createTopic("customer-assignments", 2),
+                "--topic.profile-updates", kafka.createTopic("profile-updates", 2)));
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "end-to-end-test-key-0123456789"));
 
@@ -106,6 +113,9 @@ class EndToEndITCase {
                 .mapToLong(type -> result.<Long>getAccumulatorResult(VisitDetector.ACCUMULATOR_PREFIX + type))
                 .sum();
         visits = readAll(visitsTopic, decisions);
+        conversions = readAll(conversionsTopic, JourneyMatch.directions().stream()
+                .mapToLong(d -> result.<Long>getAccumulatorResult(FirstConversionOnly.ACCUMULATOR_PREFIX + d))
+                .sum());
         deadLetters = readAll(deadLetterTopic,
                 result.<Long>getAccumulatorResult(InputRouter.DEAD_LETTERS_ACCUMULATOR)
                         + result.<Long>getAccumulatorResult(VisitDetector.REJECTED_ACCUMULATOR));
@@ -159,7 +169,24 @@ class EndToEndITCase {
         assertThat(influx.queryLong(database, "SELECT count(\"p90_s\") FROM \"store_dwell\"")).isPositive();
         assertThat(influx.query(database, "SHOW TAG KEYS"))
                 .extracting(row -> row.get("tagKey"))
-                .containsOnly("store", "topic", "reason");
+                .containsOnly("store", "topic", "reason", "channel");
+    }
+
+    @Test
+    void conversionsReachTheirTopicAndTheO2oMetricsAddUpToThem() {
+        long onlineToStore = conversions.stream()
+                .filter(c -> c.get("direction").asText().equals(JourneyMatch.ONLINE_TO_STORE)).count();
+        long truthConversions = truth.conversions().size();
+        assertThat(truthConversions).isGreaterThan(10);
+        // Every simulated O2O visitor's phone and browser are linked by the visit's end, but a visit the
+        // detector missed or split has no conversion: within 10%.
+        assertThat((double) onlineToStore).isCloseTo(truthConversions, within(truthConversions * 0.1));
+        assertThat(influx.queryLong(database, "SELECT sum(\"online_to_store\") FROM \"o2o_conversions\""))
+                .isEqualTo(onlineToStore);
+        assertThat(influx.queryLong(database, "SELECT sum(\"visitors\") FROM \"store_customers\""))
+                .isPositive()
+                .isLessThanOrEqualTo(count(visits, StoreVisitEvent.VISIT));
+        assertThat(conversions).extracting(c -> c.get("conversionId").asText()).doesNotHaveDuplicates();
     }
 
     @Test
