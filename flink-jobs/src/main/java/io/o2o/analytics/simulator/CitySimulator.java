@@ -58,7 +58,7 @@ public final class CitySimulator {
             entries.addAll(outcome.entries());
             visits.addAll(outcome.visits());
             passBys.addAll(outcome.passBys());
-            identities.addAll(IdentityEvidence.of(outcome.customer().customerId(), outcome.records()));
+            identities.addAll(outcome.identities());
             if (outcome.conversion() != null) {
                 conversions.add(outcome.conversion());
             }

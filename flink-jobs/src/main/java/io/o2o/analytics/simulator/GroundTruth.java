@@ -106,6 +106,16 @@ public record GroundTruth(
         return stats;
     }
 
+    /** The conversions the engine can find: the evidence ties the engaged user to the phone by the visit's exit. */
+    public List<TrueConversion> identifiableConversions() {
+        return conversions.stream().filter(TrueConversion::identifiable).toList();
+    }
+
+    /** The share of visits whose phone the evidence ties to someone by the visit's exit; 0 without visits. */
+    public double knownVisitShare() {
+        return visits.isEmpty() ? 0 : (double) visits.stream().filter(TrueVisit::known).count() / visits.size();
+    }
+
     public long totalRecords() {
         return recordsPerTopic.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -137,6 +147,7 @@ public record GroundTruth(
             putInstant(node, "enter", visit.enterMillis());
             putInstant(node, "exit", visit.exitMillis());
             node.put("dwellMillis", visit.dwellMillis());
+            node.put("known", visit.known());
         }
         ArrayNode passByArray = root.putArray("passBys");
         for (TruePassBy passBy : passBys) {
@@ -167,7 +178,10 @@ public record GroundTruth(
                 putInstant(node, "purchase", conversion.purchaseMillis());
                 node.put("amount", conversion.amount());
             }
+            node.put("identifiable", conversion.identifiable())
+                    .put("purchaseIdentifiable", conversion.purchaseIdentifiable());
         }
+
         ArrayNode identityArray = root.putArray("identities");
         for (TrueIdentity identity : identities) {
             ArrayNode ids = identityArray.addObject().put("customerId", identity.customerId()).putArray("identifiers");
@@ -214,6 +228,9 @@ public record GroundTruth(
                 .put("entries", entries.size())
                 .put("conversions", conversions.size())
                 .put("purchases", conversions.stream().filter(c -> c.purchaseMillis() != null).count())
+                .put("identifiableConversions", identifiableConversions().size())
+                .put("identifiablePurchases", conversions.stream().filter(TrueConversion::purchaseIdentifiable).count())
+                .put("knownVisitShare", Math.round(knownVisitShare() * 1000) / 1000.0)
                 .put("badRecords", badRecords.size());
         return node;
     }
