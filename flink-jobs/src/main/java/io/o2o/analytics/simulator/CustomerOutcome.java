@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param walk where they truly walked, or null for a customer who never left home
  * @param conversion the online-to-offline journey, or null
+ * @param offlineToOnline the online activity after a visit, or null
  * @param identities the groups of identifiers their evidence connects
  */
 record CustomerOutcome(
@@ -18,4 +19,5 @@ record CustomerOutcome(
         List<TrueVisit> visits,
         List<TruePassBy> passBys,
         TrueConversion conversion,
+        TrueOfflineToOnline offlineToOnline,
         List<TrueIdentity> identities) {}

@@ -31,6 +31,7 @@ import java.util.function.Function;
  * @param entries every crossing into a footprint, walk-throughs included
  * @param badRecords the deliberately broken records, in the order they were made
  * @param conversions online engagement followed by a visit
+ * @param offlineToOnline a visit followed by online activity on the visiting phone
  * @param identities per customer, the groups of identifiers its evidence connects
  * @param journeys how many customers followed each journey
  * @param recordsPerTopic how many records each input topic received, bad ones included
@@ -43,6 +44,7 @@ public record GroundTruth(
         List<TrueEntry> entries,
         List<InjectedBadRecord> badRecords,
         List<TrueConversion> conversions,
+        List<TrueOfflineToOnline> offlineToOnline,
         List<TrueIdentity> identities,
         SortedMap<String, Integer> journeys,
         Map<InputTopic, Long> recordsPerTopic) {
@@ -55,6 +57,7 @@ public record GroundTruth(
         badRecords = List.copyOf(badRecords);
         // Conversions may carry null purchase fields, which List.copyOf would reject.
         conversions = Collections.unmodifiableList(new ArrayList<>(conversions));
+        offlineToOnline = List.copyOf(offlineToOnline);
         identities = List.copyOf(identities);
         journeys = Collections.unmodifiableSortedMap(new TreeMap<>(journeys));
         EnumMap<InputTopic, Long> topics = new EnumMap<>(InputTopic.class);
@@ -181,7 +184,15 @@ public record GroundTruth(
             node.put("identifiable", conversion.identifiable())
                     .put("purchaseIdentifiable", conversion.purchaseIdentifiable());
         }
-
+        ArrayNode offlineToOnlineArray = root.putArray("offlineToOnline");
+        for (TrueOfflineToOnline journey : offlineToOnline) {
+            ObjectNode node = offlineToOnlineArray.addObject()
+                    .put("customerId", journey.customerId())
+                    .put("storeId", journey.storeId());
+            putInstant(node, "visitExit", journey.visitExitMillis());
+            putInstant(node, "online", journey.onlineMillis());
+            node.put("channel", journey.channel());
+        }
         ArrayNode identityArray = root.putArray("identities");
         for (TrueIdentity identity : identities) {
             ArrayNode ids = identityArray.addObject().put("customerId", identity.customerId()).putArray("identifiers");
@@ -230,6 +241,7 @@ public record GroundTruth(
                 .put("purchases", conversions.stream().filter(c -> c.purchaseMillis() != null).count())
                 .put("identifiableConversions", identifiableConversions().size())
                 .put("identifiablePurchases", conversions.stream().filter(TrueConversion::purchaseIdentifiable).count())
+                .put("offlineToOnline", offlineToOnline.size())
                 .put("knownVisitShare", Math.round(knownVisitShare() * 1000) / 1000.0)
                 .put("badRecords", badRecords.size());
         return node;

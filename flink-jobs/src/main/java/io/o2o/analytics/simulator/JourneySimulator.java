@@ -47,6 +47,12 @@ final class JourneySimulator {
     private static final long LOGIN_MARGIN_MILLIS = MINUTE;
     /** How far back a visit looks for the online engagement that brought the customer. */
     private static final long ENGAGEMENT_WINDOW_MILLIS = 7 * 24 * 60 * MINUTE;
+    /**
+     * Browsing after a visit starts 5.5 to 55 minutes after leaving; with its login before and its session of
+     * at most five minutes, its first event comes 5 to 60 minutes after the exit.
+     */
+    private static final long MIN_AFTER_VISIT_MILLIS = 5 * MINUTE + 30 * SECOND;
+    private static final long MAX_AFTER_VISIT_MILLIS = 55 * MINUTE;
 
     private static final long WIFI_PROBE_EVERY_MILLIS = MINUTE;
     private static final long BEACON_EVERY_MILLIS = 30 * SECOND;
@@ -56,12 +62,16 @@ final class JourneySimulator {
     /** Drawn uniformly, so views (listed three times) make half of all browsing. */
     private static final List<String> BROWSING_ACTIONS = List.of("view", "view", "view", "cart", "coupon_claim", "order");
     private static final List<String> ITEM_ZONE_KINDS = List.of("aisle", "display", "fitting_room");
+    /** Where visitors browse after leaving a store: on the phone. */
+    private static final List<String> AFTER_VISIT_CHANNELS = List.of("app", "wechat", "mini_program");
     /** Online events that count as engagement with a product or store; a login or an order does not. */
     private static final Set<String> ENGAGEMENTS = Set.of("view", "cart", "coupon_claim");
 
     private static final double APP_LOGIN_SHARE = 0.9;
     private static final double MEMBER_SCAN_SHARE = 0.7;
     private static final double WIFI_PORTAL_SHARE = 0.5;
+    /** Store visitors with the app who browse online after leaving. */
+    private static final double BROWSE_AFTER_VISIT_SHARE = 0.25;
 
     private final CityMap city;
     private final JourneyPlanner planner;
@@ -94,6 +104,7 @@ final class JourneySimulator {
         private final List<OnlineActivity> onlineActivity = new ArrayList<>();
         /** The visit an online engagement led to, for O2O visitors. */
         private StoreVisit engagedVisit;
+        private TrueOfflineToOnline offlineToOnline;
         private Trajectory walk;
 
         Run(Customer customer, SplittableRandom random) {
@@ -120,7 +131,7 @@ final class JourneySimulator {
                             v.span().from(), v.span().to(), evidence.linked(phone, v.span().to())))
                     .toList();
             return new CustomerOutcome(customer, walk, sink.records(), entries, trueVisits, passBys,
-                    conversion(evidence, phone), evidence.identities(customer.customerId()));
+                    conversion(evidence, phone), offlineToOnline, evidence.identities(customer.customerId()));
         }
 
         /**
@@ -197,6 +208,8 @@ final class JourneySimulator {
                 long engaged = span.from() - lead;
                 engageBeforeVisit(channel, site, sku, engaged - session, engaged);
                 engagedVisit = new StoreVisit(site, span, purchase);
+            } else if (customer.appUser() && chance(plan, BROWSE_AFTER_VISIT_SHARE)) {
+                browseAfterVisit(site, span);
             }
         }
 
@@ -369,6 +382,30 @@ final class JourneySimulator {
                 events.add(new OnlineEvent("coupon_claim", sku, site.id()));
             }
             session(channel, customer.browsingDeviceId(), events, first, engaged);
+        }
+
+        /**
+         * Back on the phone 5 to 60 minutes after leaving: a few views, maybe a cart, after an app login on the
+         * phone. Left out when it would not end inside the simulated window.
+         */
+        private void browseAfterVisit(StoreSite site, Interval visit) {
+            String channel = RandomStreams.pick(plan, AFTER_VISIT_CHANNELS);
+            long first = visit.to() + millisBetween(plan, MIN_AFTER_VISIT_MILLIS, MAX_AFTER_VISIT_MILLIS);
+            long last = first + millisBetween(plan, 0, MAX_SESSION_MILLIS);
+            if (last > settings.endMillis()) {
+                return;
+            }
+            List<OnlineEvent> events = new ArrayList<>();
+            int views = 1 + plan.nextInt(3);
+            for (int i = 0; i < views; i++) {
+                events.add(new OnlineEvent("view", Skus.pick(plan), chance(plan, 0.25) ? site.id() : null));
+            }
+            if (chance(plan, 0.3)) {
+                events.add(new OnlineEvent("cart", Skus.pick(plan), null));
+            }
+            session(channel, customer.rawDeviceId(), events, first, last);
+            long online = onlineActivity.stream().mapToLong(OnlineActivity::ts).filter(t -> t > visit.to()).min().orElseThrow();
+            offlineToOnline = new TrueOfflineToOnline(customer.customerId(), site.id(), visit.to(), online, channel);
         }
 
         /**

@@ -265,8 +265,8 @@ public final class SimulatorCli {
                 truth.conversions().stream().filter(c -> c.purchaseMillis() != null).count(),
                 truth.badRecords().size()));
         text.append(String.format(Locale.ROOT,
-                "       %,d conversions identifiable, %.1f %% of visits known%n",
-                truth.identifiableConversions().size(), 100 * truth.knownVisitShare()));
+                "       %,d conversions identifiable, %,d offline-to-online journeys, %.1f %% of visits known%n",
+                truth.identifiableConversions().size(), truth.offlineToOnline().size(), 100 * truth.knownVisitShare()));
         return text.toString();
     }
 

@@ -21,7 +21,8 @@ class CitySimulatorTest {
 
         assertThat(second.records()).isEqualTo(first.records());
         assertThat(second.truth()).isEqualTo(first.truth());
-        // The new habits are part of what repeats: second devices, phones linked at the till.
+        // The new habits are part of what repeats: second devices, phones linked at the till, browsing after a visit.
+        assertThat(first.truth().offlineToOnline()).isNotEmpty();
         CitySimulator simulator = new CitySimulator(sampleCity(), HUNDRED);
         assertThat(IntStream.range(0, 100).mapToObj(i -> simulator.customer(i).customer()))
                 .anyMatch(Customer::twoDevices)

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who the engine can recognise: two-device customers, phones linked only at the till, and the truth's verdicts
- * on them, checked against the records themselves.
+ * Who the engine can recognise: two-device customers, phones linked only at the till, browsing after a visit,
+ * and the truth's verdicts on them, checked against the records themselves.
  */
 class SimulatedIdentitiesTest {
     private static final long SECOND = 1000;
@@ -125,6 +125,40 @@ class SimulatedIdentitiesTest {
     }
 
     @Test
+    void someStoreVisitorsBrowseOnTheirPhoneFiveToSixtyMinutesAfterLeaving() {
+        List<CustomerOutcome> browsing = outcomes.stream().filter(o -> o.offlineToOnline() != null).toList();
+        long appUserVisitors = ofJourney(JourneyKind.STORE_VISITOR).stream().filter(o -> o.customer().appUser()).count();
+
+        // A quarter of app users among store visitors, less those whose browsing would end after the window.
+        assertThat(browsing).hasSizeBetween((int) (appUserVisitors / 10), (int) (appUserVisitors / 4));
+        assertThat(browsing).allSatisfy(o -> {
+            TrueOfflineToOnline journey = o.offlineToOnline();
+            TrueVisit visit = o.visits().get(0);
+            assertThat(o.customer().journey()).isEqualTo(JourneyKind.STORE_VISITOR);
+            assertThat(journey.storeId()).isEqualTo(visit.storeId());
+            assertThat(journey.visitExitMillis()).isEqualTo(visit.exitMillis());
+            assertThat(journey.onlineMillis() - journey.visitExitMillis()).isBetween(5 * MINUTE, 60 * MINUTE);
+            assertThat(journey.channel()).isIn("app", "wechat", "mini_program");
+
+            List<JsonNode> online = o.records().stream().filter(r -> r.topic() == InputTopic.ONLINE_EVENTS)
+                    .map(r -> json(r.value())).toList();
+            assertThat(online).isNotEmpty().allSatisfy(event -> {
+                assertThat(eventTime(event)).isBetween(journey.onlineMillis(), SETTINGS.endMillis());
+                assertThat(event.get("channel").asText()).isEqualTo(journey.channel());
+                assertThat(event.get("action").asText()).isIn("view", "cart");
+            });
+            assertThat(online).anyMatch(event -> eventTime(event) == journey.onlineMillis());
+            // The app login on the phone comes after the visit and before the first event.
+            assertThat(links(o)).anySatisfy(link -> {
+                assertThat(link.get("b").asText()).isEqualTo("device:" + o.customer().rawDeviceId());
+                assertThat(eventTime(link)).isBetween(journey.visitExitMillis(), journey.onlineMillis());
+            });
+        });
+        assertThat(truth.offlineToOnline()).containsExactlyElementsOf(
+                browsing.stream().map(CustomerOutcome::offlineToOnline).toList());
+    }
+
+    @Test
     void aConversionIsIdentifiableExactlyWhenEvidenceTiesThePhoneToTheUserByTheExit() {
         List<TrueConversion> conversions = truth.conversions();
         Map<String, TrueIdentity> groupOf = new HashMap<>();
@@ -198,10 +232,15 @@ class SimulatedIdentitiesTest {
     void theTruthFileWritesTheNewVerdicts() {
         JsonNode file = truth.toJson(SimulationFixtures.JSON);
 
+        assertThat(file.get("summary").get("offlineToOnline").asInt()).isEqualTo(truth.offlineToOnline().size()).isPositive();
         assertThat(file.get("summary").get("identifiableConversions").asInt())
                 .isEqualTo(truth.identifiableConversions().size());
         assertThat(file.get("summary").get("knownVisitShare").asDouble())
                 .isCloseTo(truth.knownVisitShare(), within(0.001));
+        assertThat(file.get("offlineToOnline")).hasSize(truth.offlineToOnline().size());
+        JsonNode journey = file.get("offlineToOnline").get(0);
+        assertThat(journey.get("onlineMillis").asLong()).isEqualTo(truth.offlineToOnline().get(0).onlineMillis());
+        assertThat(journey.get("channel").asText()).isEqualTo(truth.offlineToOnline().get(0).channel());
         List<Boolean> identifiable = new ArrayList<>();
         file.get("conversions").forEach(c -> identifiable.add(c.get("identifiable").asBoolean()));
         assertThat(identifiable).isEqualTo(truth.conversions().stream().map(TrueConversion::identifiable).toList());
