@@ -48,6 +48,7 @@ public final class CitySimulator {
         List<TrueVisit> visits = new ArrayList<>();
         List<TruePassBy> passBys = new ArrayList<>();
         List<TrueConversion> conversions = new ArrayList<>();
+        List<TrueOfflineToOnline> offlineToOnline = new ArrayList<>();
         List<TrueIdentity> identities = new ArrayList<>();
         Map<String, Integer> journeyCounts = new TreeMap<>();
         for (JourneyKind kind : JourneyKind.values()) {
@@ -58,9 +59,12 @@ public final class CitySimulator {
             entries.addAll(outcome.entries());
             visits.addAll(outcome.visits());
             passBys.addAll(outcome.passBys());
-            identities.addAll(IdentityEvidence.of(outcome.customer().customerId(), outcome.records()));
+            identities.addAll(outcome.identities());
             if (outcome.conversion() != null) {
                 conversions.add(outcome.conversion());
+            }
+            if (outcome.offlineToOnline() != null) {
+                offlineToOnline.add(outcome.offlineToOnline());
             }
             journeyCounts.merge(outcome.customer().journey().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
@@ -83,7 +87,7 @@ public final class CitySimulator {
         }
         List<String> storeIds = fences.stores().stream().map(StoreFence::id).toList();
         GroundTruth truth = new GroundTruth(
-                settings, storeIds, visits, passBys, entries, badRecords, conversions, identities,
+                settings, storeIds, visits, passBys, entries, badRecords, conversions, offlineToOnline, identities,
                 new TreeMap<>(journeyCounts), perTopic);
         return new Simulation(records, truth);
     }

@@ -7,6 +7,9 @@ import java.util.List;
  * Everything one customer contributes: their records, in the order made, and their share of the truth.
  *
  * @param walk where they truly walked, or null for a customer who never left home
+ * @param conversion the online-to-offline journey, or null
+ * @param offlineToOnline the online activity after a visit, or null
+ * @param identities the groups of identifiers their evidence connects
  */
 record CustomerOutcome(
         Customer customer,
@@ -15,4 +18,6 @@ record CustomerOutcome(
         List<TrueEntry> entries,
         List<TrueVisit> visits,
         List<TruePassBy> passBys,
-        TrueConversion conversion) {}
+        TrueConversion conversion,
+        TrueOfflineToOnline offlineToOnline,
+        List<TrueIdentity> identities) {}

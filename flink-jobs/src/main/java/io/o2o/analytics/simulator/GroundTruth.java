@@ -31,6 +31,7 @@ import java.util.function.Function;
  * @param entries every crossing into a footprint, walk-throughs included
  * @param badRecords the deliberately broken records, in the order they were made
  * @param conversions online engagement followed by a visit
+ * @param offlineToOnline a visit followed by online activity on the visiting phone
  * @param identities per customer, the groups of identifiers its evidence connects
  * @param journeys how many customers followed each journey
  * @param recordsPerTopic how many records each input topic received, bad ones included
@@ -43,6 +44,7 @@ public record GroundTruth(
         List<TrueEntry> entries,
         List<InjectedBadRecord> badRecords,
         List<TrueConversion> conversions,
+        List<TrueOfflineToOnline> offlineToOnline,
         List<TrueIdentity> identities,
         SortedMap<String, Integer> journeys,
         Map<InputTopic, Long> recordsPerTopic) {
@@ -55,6 +57,7 @@ public record GroundTruth(
         badRecords = List.copyOf(badRecords);
         // Conversions may carry null purchase fields, which List.copyOf would reject.
         conversions = Collections.unmodifiableList(new ArrayList<>(conversions));
+        offlineToOnline = List.copyOf(offlineToOnline);
         identities = List.copyOf(identities);
         journeys = Collections.unmodifiableSortedMap(new TreeMap<>(journeys));
         EnumMap<InputTopic, Long> topics = new EnumMap<>(InputTopic.class);
@@ -106,6 +109,16 @@ public record GroundTruth(
         return stats;
     }
 
+    /** The conversions the engine can find: the evidence ties the engaged user to the phone by the visit's exit. */
+    public List<TrueConversion> identifiableConversions() {
+        return conversions.stream().filter(TrueConversion::identifiable).toList();
+    }
+
+    /** The share of visits whose phone the evidence ties to someone by the visit's exit; 0 without visits. */
+    public double knownVisitShare() {
+        return visits.isEmpty() ? 0 : (double) visits.stream().filter(TrueVisit::known).count() / visits.size();
+    }
+
     public long totalRecords() {
         return recordsPerTopic.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -137,6 +150,7 @@ public record GroundTruth(
             putInstant(node, "enter", visit.enterMillis());
             putInstant(node, "exit", visit.exitMillis());
             node.put("dwellMillis", visit.dwellMillis());
+            node.put("known", visit.known());
         }
         ArrayNode passByArray = root.putArray("passBys");
         for (TruePassBy passBy : passBys) {
@@ -167,6 +181,17 @@ public record GroundTruth(
                 putInstant(node, "purchase", conversion.purchaseMillis());
                 node.put("amount", conversion.amount());
             }
+            node.put("identifiable", conversion.identifiable())
+                    .put("purchaseIdentifiable", conversion.purchaseIdentifiable());
+        }
+        ArrayNode offlineToOnlineArray = root.putArray("offlineToOnline");
+        for (TrueOfflineToOnline journey : offlineToOnline) {
+            ObjectNode node = offlineToOnlineArray.addObject()
+                    .put("customerId", journey.customerId())
+                    .put("storeId", journey.storeId());
+            putInstant(node, "visitExit", journey.visitExitMillis());
+            putInstant(node, "online", journey.onlineMillis());
+            node.put("channel", journey.channel());
         }
         ArrayNode identityArray = root.putArray("identities");
         for (TrueIdentity identity : identities) {
@@ -214,6 +239,10 @@ public record GroundTruth(
                 .put("entries", entries.size())
                 .put("conversions", conversions.size())
                 .put("purchases", conversions.stream().filter(c -> c.purchaseMillis() != null).count())
+                .put("identifiableConversions", identifiableConversions().size())
+                .put("identifiablePurchases", conversions.stream().filter(TrueConversion::purchaseIdentifiable).count())
+                .put("offlineToOnline", offlineToOnline.size())
+                .put("knownVisitShare", Math.round(knownVisitShare() * 1000) / 1000.0)
                 .put("badRecords", badRecords.size());
         return node;
     }

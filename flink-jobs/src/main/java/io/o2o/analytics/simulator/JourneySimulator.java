@@ -12,10 +12,12 @@ import io.o2o.analytics.simulator.RecordJson.Clock;
 import io.o2o.analytics.simulator.WalkTruth.StoreSpan;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.locationtech.jts.geom.Coordinate;
 
@@ -43,6 +45,14 @@ final class JourneySimulator {
     private static final long MAX_SESSION_MILLIS = 5 * MINUTE;
     /** Room before the first online event for the app login that precedes it. */
     private static final long LOGIN_MARGIN_MILLIS = MINUTE;
+    /** How far back a visit looks for the online engagement that brought the customer. */
+    private static final long ENGAGEMENT_WINDOW_MILLIS = 7 * 24 * 60 * MINUTE;
+    /**
+     * Browsing after a visit starts 5.5 to 55 minutes after leaving; with its login before and its session of
+     * at most five minutes, its first event comes 5 to 60 minutes after the exit.
+     */
+    private static final long MIN_AFTER_VISIT_MILLIS = 5 * MINUTE + 30 * SECOND;
+    private static final long MAX_AFTER_VISIT_MILLIS = 55 * MINUTE;
 
     private static final long WIFI_PROBE_EVERY_MILLIS = MINUTE;
     private static final long BEACON_EVERY_MILLIS = 30 * SECOND;
@@ -52,10 +62,16 @@ final class JourneySimulator {
     /** Drawn uniformly, so views (listed three times) make half of all browsing. */
     private static final List<String> BROWSING_ACTIONS = List.of("view", "view", "view", "cart", "coupon_claim", "order");
     private static final List<String> ITEM_ZONE_KINDS = List.of("aisle", "display", "fitting_room");
+    /** Where visitors browse after leaving a store: on the phone. */
+    private static final List<String> AFTER_VISIT_CHANNELS = List.of("app", "wechat", "mini_program");
+    /** Online events that count as engagement with a product or store; a login or an order does not. */
+    private static final Set<String> ENGAGEMENTS = Set.of("view", "cart", "coupon_claim");
 
     private static final double APP_LOGIN_SHARE = 0.9;
     private static final double MEMBER_SCAN_SHARE = 0.7;
     private static final double WIFI_PORTAL_SHARE = 0.5;
+    /** Store visitors with the app who browse online after leaving. */
+    private static final double BROWSE_AFTER_VISIT_SHARE = 0.25;
 
     private final CityMap city;
     private final JourneyPlanner planner;
@@ -70,7 +86,8 @@ final class JourneySimulator {
     CustomerOutcome simulate(int index) {
         SplittableRandom random = RandomStreams.forCustomer(settings.seed(), index);
         JourneyKind journey = settings.mix().journeyFor(random.nextDouble());
-        Customer customer = Customer.draw(index, journey, random);
+        Customer customer = Customer.draw(
+                index, journey, random, RandomStreams.forCustomerDevices(settings.seed(), index));
         return new Run(customer, random).play();
     }
 
@@ -82,9 +99,12 @@ final class JourneySimulator {
         private final RecordSink sink;
         private final Clock phoneClock;
         private final List<TrueEntry> entries = new ArrayList<>();
-        private final List<TrueVisit> visits = new ArrayList<>();
+        private final List<StoreSpan> visits = new ArrayList<>();
         private final List<TruePassBy> passBys = new ArrayList<>();
-        private TrueConversion conversion;
+        private final List<OnlineActivity> onlineActivity = new ArrayList<>();
+        /** The visit an online engagement led to, for O2O visitors. */
+        private StoreVisit engagedVisit;
+        private TrueOfflineToOnline offlineToOnline;
         private Trajectory walk;
 
         Run(Customer customer, SplittableRandom random) {
@@ -103,7 +123,40 @@ final class JourneySimulator {
                 case WALK_THROUGH -> walkThrough();
                 case ONLINE_ONLY -> browseOnline();
             }
-            return new CustomerOutcome(customer, walk, sink.records(), entries, visits, passBys, conversion);
+            // What the engine can know depends on the evidence, so it is decided once all of it is made.
+            IdentityEvidence evidence = IdentityEvidence.of(sink.records());
+            String phone = "device:" + customer.rawDeviceId();
+            List<TrueVisit> trueVisits = visits.stream()
+                    .map(v -> new TrueVisit(customer.customerId(), customer.rawDeviceId(), v.site().id(),
+                            v.span().from(), v.span().to(), evidence.linked(phone, v.span().to())))
+                    .toList();
+            return new CustomerOutcome(customer, walk, sink.records(), entries, trueVisits, passBys,
+                    conversion(evidence, phone), offlineToOnline, evidence.identities(customer.customerId()));
+        }
+
+        /**
+         * The engaged visit, attributed to the latest engagement before it, and whether the evidence lets the
+         * engine tie the visiting phone to the engaged user (by the exit) and to the buying member.
+         */
+        private TrueConversion conversion(IdentityEvidence evidence, String phone) {
+            if (engagedVisit == null) {
+                return null;
+            }
+            Interval span = engagedVisit.span();
+            Optional<OnlineActivity> engagement = onlineActivity.stream()
+                    .filter(a -> a.engagement() && a.ts() < span.from() && a.ts() >= span.from() - ENGAGEMENT_WINDOW_MILLIS)
+                    .max(Comparator.comparingLong(OnlineActivity::ts));
+            if (engagement.isEmpty()) {
+                return null; // cannot happen: every engaging session has a view
+            }
+            Purchase purchase = engagedVisit.purchase();
+            boolean identifiable = evidence.connected("user:" + customer.userId(), phone, span.to());
+            boolean purchaseIdentifiable = purchase != null && customer.member()
+                    && evidence.connected("member:" + customer.memberId(), phone, Long.MAX_VALUE);
+            return new TrueConversion(
+                    customer.customerId(), engagement.get().channel(), engagedVisit.site().id(), engagement.get().ts(),
+                    span.from(), purchase == null ? null : purchase.ts(), purchase == null ? null : purchase.amount(),
+                    identifiable, purchaseIdentifiable);
         }
 
         private void visitStore(boolean online) {
@@ -154,9 +207,9 @@ final class JourneySimulator {
                 String channel = RandomStreams.pick(plan, CHANNELS);
                 long engaged = span.from() - lead;
                 engageBeforeVisit(channel, site, sku, engaged - session, engaged);
-                conversion = new TrueConversion(
-                        customer.customerId(), channel, site.id(), engaged, span.from(),
-                        purchase == null ? null : purchase.ts(), purchase == null ? null : purchase.amount());
+                engagedVisit = new StoreVisit(site, span, purchase);
+            } else if (customer.appUser() && chance(plan, BROWSE_AFTER_VISIT_SHARE)) {
+                browseAfterVisit(site, span);
             }
         }
 
@@ -194,8 +247,7 @@ final class JourneySimulator {
                         inside.span().from(), inside.span().to()));
             }
             for (StoreSpan visit : truth.visits()) {
-                visits.add(new TrueVisit(customer.customerId(), customer.rawDeviceId(), visit.site().id(),
-                        visit.span().from(), visit.span().to()));
+                visits.add(visit);
                 lastNear.remove(visit.site());
             }
             lastNear.forEach((site, at) ->
@@ -203,7 +255,7 @@ final class JourneySimulator {
 
             if (opensApp && customer.appUser() && chance(plan, APP_LOGIN_SHARE)) {
                 long at = trajectory.start() + millisBetween(plan, 0, Math.min(2 * MINUTE, trajectory.end() - trajectory.start()));
-                appLogin(at);
+                appLogin(customer.rawDeviceId(), at);
             }
             pings(trajectory, truth);
             for (StoreSpan inside : truth.inside()) {
@@ -286,14 +338,19 @@ final class JourneySimulator {
         }
 
         /**
-         * A member shows the membership card in the app (at the till when buying) and may log in to the store's
-         * Wi-Fi portal with their phone number.
+         * A two-device customer whose phone is tied to nothing shows the app on it at the till (when paying, or
+         * somewhere in the visit); a member shows the membership card in the app (at the till when buying) and
+         * may log in to the store's Wi-Fi portal with their phone number.
          */
         private void inStoreIdentity(Interval visit, Purchase purchase) {
             long latest = visit.to() - 30 * SECOND;
+            if (customer.linksPhoneAtTill()) {
+                long at = purchase != null ? shortlyBeforePaying(purchase) : millisBetween(plan, visit.from(), latest);
+                appLogin(customer.rawDeviceId(), at);
+            }
             if (customer.member() && customer.appUser() && chance(plan, MEMBER_SCAN_SHARE)) {
                 long at = purchase != null
-                        ? purchase.ts() - millisBetween(plan, 10 * SECOND, MINUTE)
+                        ? shortlyBeforePaying(purchase)
                         : visit.from() + millisBetween(plan, 30 * SECOND, Math.min(5 * MINUTE, latest - visit.from()));
                 link("member:" + customer.memberId(), "user:" + customer.userId(), at);
             }
@@ -303,28 +360,65 @@ final class JourneySimulator {
             }
         }
 
+        /** The app is shown at the till 10 to 60 seconds before the receipt. */
+        private long shortlyBeforePaying(Purchase purchase) {
+            return purchase.ts() - millisBetween(plan, 10 * SECOND, MINUTE);
+        }
+
         /** The online session that brings an O2O customer to the store: views, maybe a cart and a coupon. */
         private void engageBeforeVisit(String channel, StoreSite site, String sku, long first, long engaged) {
-            List<String[]> events = new ArrayList<>(); // {action, sku, storeId}
+            List<OnlineEvent> events = new ArrayList<>();
             if (chance(plan, 0.3) && !channel.equals("weibo")) {
-                events.add(new String[] {"login", null, null});
+                events.add(new OnlineEvent("login", null, null));
             }
             int views = 1 + plan.nextInt(3);
             for (int i = 0; i < views; i++) {
-                events.add(new String[] {"view", i == 0 ? sku : Skus.pick(plan), chance(plan, 0.25) ? site.id() : null});
+                events.add(new OnlineEvent("view", i == 0 ? sku : Skus.pick(plan), chance(plan, 0.25) ? site.id() : null));
             }
             if (chance(plan, 0.5)) {
-                events.add(new String[] {"cart", sku, null});
+                events.add(new OnlineEvent("cart", sku, null));
             }
             if (chance(plan, 0.4)) {
-                events.add(new String[] {"coupon_claim", sku, site.id()});
+                events.add(new OnlineEvent("coupon_claim", sku, site.id()));
             }
-            appLogin(first - millisBetween(plan, SECOND, 30 * SECOND));
+            session(channel, customer.browsingDeviceId(), events, first, engaged);
+        }
+
+        /**
+         * Back on the phone 5 to 60 minutes after leaving: a few views, maybe a cart, after an app login on the
+         * phone. Left out when it would not end inside the simulated window.
+         */
+        private void browseAfterVisit(StoreSite site, Interval visit) {
+            String channel = RandomStreams.pick(plan, AFTER_VISIT_CHANNELS);
+            long first = visit.to() + millisBetween(plan, MIN_AFTER_VISIT_MILLIS, MAX_AFTER_VISIT_MILLIS);
+            long last = first + millisBetween(plan, 0, MAX_SESSION_MILLIS);
+            if (last > settings.endMillis()) {
+                return;
+            }
+            List<OnlineEvent> events = new ArrayList<>();
+            int views = 1 + plan.nextInt(3);
+            for (int i = 0; i < views; i++) {
+                events.add(new OnlineEvent("view", Skus.pick(plan), chance(plan, 0.25) ? site.id() : null));
+            }
+            if (chance(plan, 0.3)) {
+                events.add(new OnlineEvent("cart", Skus.pick(plan), null));
+            }
+            session(channel, customer.rawDeviceId(), events, first, last);
+            long online = onlineActivity.stream().mapToLong(OnlineActivity::ts).filter(t -> t > visit.to()).min().orElseThrow();
+            offlineToOnline = new TrueOfflineToOnline(customer.customerId(), site.id(), visit.to(), online, channel);
+        }
+
+        /**
+         * One browsing session: the app login on the device just before it, the sign-in to the channel, and the
+         * events spread from first to last.
+         */
+        private void session(String channel, String deviceId, List<OnlineEvent> events, long first, long last) {
+            appLogin(deviceId, first - millisBetween(plan, SECOND, 30 * SECOND));
             socialLogin(channel, first);
-            long[] times = spread(first, engaged, events.size());
+            long[] times = spread(first, last, events.size());
             for (int i = 0; i < events.size(); i++) {
-                String[] e = events.get(i);
-                online(channel, e[0], e[1], e[2], times[i]);
+                OnlineEvent e = events.get(i);
+                online(channel, e.action(), e.sku(), e.storeId(), times[i]);
             }
         }
 
@@ -338,7 +432,7 @@ final class JourneySimulator {
                         settings.endMillis() - MAX_SESSION_MILLIS);
                 long last = first + millisBetween(plan, 0, MAX_SESSION_MILLIS);
                 if (!loggedIn) {
-                    appLogin(first - millisBetween(plan, SECOND, 30 * SECOND));
+                    appLogin(customer.browsingDeviceId(), first - millisBetween(plan, SECOND, 30 * SECOND));
                     loggedIn = true;
                 }
                 socialLogin(channel, first);
@@ -355,12 +449,14 @@ final class JourneySimulator {
         }
 
         private void online(String channel, String action, String sku, String storeId, long ts) {
+            onlineActivity.add(new OnlineActivity(channel, action, ts));
             sink.add(InputTopic.ONLINE_EVENTS, customer.userId(),
                     RecordJson.online(customer.userId(), channel, action, sku, storeId, ts, phoneClock), ts);
         }
 
-        private void appLogin(long at) {
-            link("user:" + customer.userId(), "device:" + customer.rawDeviceId(), at);
+        /** Logging in to the app on a device ties the device's advertising id to the user. */
+        private void appLogin(String rawDeviceId, long at) {
+            link("user:" + customer.userId(), "device:" + rawDeviceId, at);
         }
 
         /** Signing in with WeChat (also in a mini-program) or Weibo ties that account to the user. */
@@ -392,4 +488,17 @@ final class JourneySimulator {
     }
 
     private record Purchase(long ts, double amount) {}
+
+    /** A visit to a store and what was paid at its till, if anything. */
+    private record StoreVisit(StoreSite site, Interval span, Purchase purchase) {}
+
+    /** An online event being planned, before it has a time: sku and storeId may be null. */
+    private record OnlineEvent(String action, String sku, String storeId) {}
+
+    /** An online event as sent. */
+    private record OnlineActivity(String channel, String action, long ts) {
+        boolean engagement() {
+            return ENGAGEMENTS.contains(action);
+        }
+    }
 }

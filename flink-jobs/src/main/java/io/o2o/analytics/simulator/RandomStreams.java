@@ -12,11 +12,17 @@ final class RandomStreams {
     private static final long CUSTOMERS = 0x43555354L;
     private static final long STORES = 0x53544f52L;
     private static final long BAD_RECORDS = 0x42414452L;
+    private static final long CUSTOMER_DEVICES = 0x44455643L;
 
     private RandomStreams() {}
 
     static SplittableRandom forCustomer(long seed, int customerIndex) {
         return new SplittableRandom(derive(seed, CUSTOMERS, customerIndex));
+    }
+
+    /** A customer's second stream, for their second device: added later, it leaves their first stream as it was. */
+    static SplittableRandom forCustomerDevices(long seed, int customerIndex) {
+        return new SplittableRandom(derive(seed, CUSTOMER_DEVICES, customerIndex));
     }
 
     static SplittableRandom forStore(long seed, String storeId) {

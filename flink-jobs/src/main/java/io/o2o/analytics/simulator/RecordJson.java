@@ -3,6 +3,7 @@ package io.o2o.analytics.simulator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -123,6 +124,12 @@ final class RecordJson {
         } else {
             node.put("ts", ISO_MILLIS.format(Instant.ofEpochMilli(ts)));
         }
+    }
+
+    /** The event time {@link #putTs} wrote, whichever clock wrote it. */
+    static long eventMillis(JsonNode node) {
+        JsonNode ts = node.get("ts");
+        return ts.isNumber() ? ts.asLong() : Instant.parse(ts.asText()).toEpochMilli();
     }
 
     /** Rounds to 1/scale, so the output carries no float noise beyond what a real producer would write. */

@@ -264,6 +264,9 @@ public final class SimulatorCli {
                 truth.visits().size(), truth.passBys().size(), truth.entries().size(), truth.conversions().size(),
                 truth.conversions().stream().filter(c -> c.purchaseMillis() != null).count(),
                 truth.badRecords().size()));
+        text.append(String.format(Locale.ROOT,
+                "       %,d conversions identifiable, %,d offline-to-online journeys, %.1f %% of visits known%n",
+                truth.identifiableConversions().size(), truth.offlineToOnline().size(), 100 * truth.knownVisitShare()));
         return text.toString();
     }
 

@@ -7,6 +7,7 @@ import io.o2o.analytics.records.RawRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,12 @@ class CitySimulatorTest {
 
         assertThat(second.records()).isEqualTo(first.records());
         assertThat(second.truth()).isEqualTo(first.truth());
+        // The new habits are part of what repeats: second devices, phones linked at the till, browsing after a visit.
+        assertThat(first.truth().offlineToOnline()).isNotEmpty();
+        CitySimulator simulator = new CitySimulator(sampleCity(), HUNDRED);
+        assertThat(IntStream.range(0, 100).mapToObj(i -> simulator.customer(i).customer()))
+                .anyMatch(Customer::twoDevices)
+                .anyMatch(Customer::linksPhoneAtTill);
         first.truth().writeJson(dir.resolve("first.json"));
         second.truth().writeJson(dir.resolve("second.json"));
         assertThat(Files.readAllBytes(dir.resolve("second.json"))).isEqualTo(Files.readAllBytes(dir.resolve("first.json")));

@@ -65,6 +65,12 @@ class SimulatedJourneysTest {
                 }
             }
             assertThat(outcome.conversion() != null).isEqualTo(journey == JourneyKind.O2O_VISITOR);
+            if (journey != JourneyKind.STORE_VISITOR) {
+                assertThat(outcome.offlineToOnline()).isNull();
+            }
+            if (journey != JourneyKind.O2O_VISITOR) {
+                assertThat(outcome.customer().secondRawDeviceId()).isNull();
+            }
         }
         assertThat(seen).containsOnlyKeys(JourneyKind.values());
     }
