@@ -2,6 +2,8 @@ package io.o2o.analytics.job;
 
 import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.job.JobOptions.SourceKind;
+import io.o2o.analytics.journeys.FirstConversionOnly;
+import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
 import io.o2o.analytics.visits.VisitDetector;
@@ -97,11 +99,16 @@ public final class LocalLauncher {
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.VISIT),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.REATTRIBUTED));
+        System.out.printf("  conversions: %,d online-to-store, %,d store-to-online%n",
+                counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.ONLINE_TO_STORE),
+                counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.STORE_TO_ONLINE));
         System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
                 + counter(result, VisitDetector.REJECTED_ACCUMULATOR));
         if (truth != null) {
             System.out.printf("  ground truth: %,d visits, %,d pass-bys, %,d injected bad records%n",
                     truth.visits().size(), truth.passBys().size(), truth.badRecords().size());
+            System.out.printf("  ground truth: %,d online-to-store journeys (%,d the input can link), %,d store-to-online%n",
+                    truth.conversions().size(), truth.identifiableConversions().size(), truth.offlineToOnline().size());
         }
         System.out.println("  " + outputs.describe());
     }
