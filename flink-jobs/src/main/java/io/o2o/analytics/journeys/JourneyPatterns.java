@@ -1,9 +1,11 @@
 package io.o2o.analytics.journeys;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
@@ -41,47 +43,44 @@ public final class JourneyPatterns {
 
     public static Pattern<CustomerActivity, ?> engagementThenVisit(Duration window) {
         long windowMillis = window.toMillis();
-        return Pattern.<CustomerActivity>begin(ENGAGEMENT, AfterMatchSkipStrategy.noSkip())
-                .where(SimpleCondition.of(CustomerActivity::isEngagement))
-                .followedBy(VISIT)
-                .where(new IterativeCondition<>() {
-                    @Override
-                    public boolean filter(CustomerActivity visit, Context<CustomerActivity> ctx) throws Exception {
-                        return visit.isVisit()
-                                && engagedBefore(ctx.getEventsForPattern(ENGAGEMENT).iterator().next(), visit, windowMillis);
-                    }
-                })
-                .within(window.multipliedBy(2));
+        return pair(ENGAGEMENT, CustomerActivity::isEngagement, VISIT, CustomerActivity::isVisit,
+                (engagement, visit) -> engagedBefore(engagement, visit, windowMillis),
+                AfterMatchSkipStrategy.noSkip(), window);
     }
 
     public static Pattern<CustomerActivity, ?> visitThenEarlierEngagement(Duration window) {
         long windowMillis = window.toMillis();
-        return Pattern.<CustomerActivity>begin(VISIT, AfterMatchSkipStrategy.noSkip())
-                .where(SimpleCondition.of(CustomerActivity::isVisit))
-                .followedBy(ENGAGEMENT)
-                .where(new IterativeCondition<>() {
-                    @Override
-                    public boolean filter(CustomerActivity engagement, Context<CustomerActivity> ctx) throws Exception {
-                        return engagement.isEngagement()
-                                && engagedBefore(engagement, ctx.getEventsForPattern(VISIT).iterator().next(), windowMillis);
-                    }
-                })
-                .within(window.multipliedBy(2));
+        return pair(VISIT, CustomerActivity::isVisit, ENGAGEMENT, CustomerActivity::isEngagement,
+                (visit, engagement) -> engagedBefore(engagement, visit, windowMillis),
+                AfterMatchSkipStrategy.noSkip(), window);
     }
 
     public static Pattern<CustomerActivity, ?> storeThenOnline(Duration window) {
         long windowMillis = window.toMillis();
-        return Pattern.<CustomerActivity>begin(STORE, AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(activity -> activity.isVisit() || activity.isPurchase()))
-                .followedBy(ONLINE)
+        return pair(STORE, activity -> activity.isVisit() || activity.isPurchase(), ONLINE,
+                CustomerActivity::isOnlineActivity,
+                (store, online) -> online.ts() > store.endedAt() && online.ts() - store.endedAt() <= windowMillis,
+                AfterMatchSkipStrategy.skipPastLastEvent(), window);
+    }
+
+    /** A rule over the two activities of a pair, first and then second in the order they became known. */
+    @FunctionalInterface
+    interface PairRule extends Serializable {
+        boolean holds(CustomerActivity first, CustomerActivity second);
+    }
+
+    /** {@code first} followed (not necessarily next) by {@code second}, the pair obeying {@code rule}. */
+    private static Pattern<CustomerActivity, ?> pair(String first, FilterFunction<CustomerActivity> isFirst,
+            String second, FilterFunction<CustomerActivity> isSecond, PairRule rule, AfterMatchSkipStrategy skip,
+            Duration window) {
+        return Pattern.<CustomerActivity>begin(first, skip)
+                .where(SimpleCondition.of(isFirst))
+                .followedBy(second)
                 .where(new IterativeCondition<>() {
                     @Override
-                    public boolean filter(CustomerActivity online, Context<CustomerActivity> ctx) throws Exception {
-                        if (!online.isOnlineActivity()) {
-                            return false;
-                        }
-                        long storeEnded = ctx.getEventsForPattern(STORE).iterator().next().endedAt();
-                        return online.ts() > storeEnded && online.ts() - storeEnded <= windowMillis;
+                    public boolean filter(CustomerActivity candidate, Context<CustomerActivity> ctx) throws Exception {
+                        return isSecond.filter(candidate)
+                                && rule.holds(ctx.getEventsForPattern(first).iterator().next(), candidate);
                     }
                 })
                 .within(window.multipliedBy(2));

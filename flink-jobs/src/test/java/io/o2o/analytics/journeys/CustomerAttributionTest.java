@@ -11,12 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.testing.Harnesses;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +36,6 @@ class CustomerAttributionTest {
         return harness;
     }
 
-    private static void watermark(
-            KeyedTwoInputStreamOperatorTestHarness<String, CustomerActivity, CustomerAssignment, CustomerActivity> h,
-            long at) throws Exception {
-        h.processWatermark1(new Watermark(at));
-        h.processWatermark2(new Watermark(at));
-    }
 
     private static CustomerAssignment joins(String node, String customer, String previous, long at) {
         return new CustomerAssignment(node, customer, previous, at);
@@ -52,7 +46,7 @@ class CustomerAttributionTest {
         try (var h = harness(64)) {
             h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
             h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
-            watermark(h, ENGAGED);
+            Harnesses.watermark(h, ENGAGED);
             assertThat(h.extractOutputValues())
                     .extracting(CustomerActivity::customerId, CustomerActivity::knownAt)
                     .containsExactly(tuple("c-a", ENGAGED));
@@ -64,11 +58,11 @@ class CustomerAttributionTest {
     void anEngagementBeforeAnyLinkBecomesTheCustomersWhenTheLinkArrives() throws Exception {
         try (var h = harness(64)) {
             h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
-            watermark(h, ENGAGED + HOUR);
+            Harnesses.watermark(h, ENGAGED + HOUR);
             assertThat(h.extractOutputValues()).as("no customer yet: nothing to join it with").isEmpty();
 
             h.processElement2(joins(USER, "c-a", null, LINKED), LINKED);
-            watermark(h, LINKED);
+            Harnesses.watermark(h, LINKED);
             assertThat(h.extractOutputValues())
                     .extracting(CustomerActivity::customerId, CustomerActivity::ts, CustomerActivity::knownAt)
                     .containsExactly(tuple("c-a", ENGAGED, LINKED));
@@ -82,14 +76,14 @@ class CustomerAttributionTest {
             h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
             h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
             h.processElement2(joins(USER, "c-b", "c-a", ENGAGED + MINUTE), ENGAGED + MINUTE);
-            watermark(h, ENGAGED + HOUR);
+            Harnesses.watermark(h, ENGAGED + HOUR);
             inOrder = h.extractOutputValues();
         }
         try (var h = harness(64)) {
             h.processElement2(joins(USER, "c-b", "c-a", ENGAGED + MINUTE), ENGAGED + MINUTE);
             h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
             h.processElement2(joins(USER, "c-a", null, ENGAGED - MINUTE), ENGAGED - MINUTE);
-            watermark(h, ENGAGED + HOUR);
+            Harnesses.watermark(h, ENGAGED + HOUR);
             assertThat(h.extractOutputValues()).isEqualTo(inOrder);
         }
         assertThat(inOrder).extracting(CustomerActivity::customerId, CustomerActivity::knownAt)
@@ -104,7 +98,7 @@ class CustomerAttributionTest {
             h.processElement1(view("u-1", "app", lastWeek), lastWeek);
             h.processElement1(view("u-1", "web", ENGAGED), ENGAGED);
             h.processElement2(joins(USER, "c-old", "c-young", LINKED), LINKED);
-            watermark(h, LINKED);
+            Harnesses.watermark(h, LINKED);
             assertThat(h.extractOutputValues())
                     .extracting(CustomerActivity::customerId, CustomerActivity::channel, CustomerActivity::knownAt)
                     .containsExactly(
@@ -121,9 +115,9 @@ class CustomerAttributionTest {
         try (var h = harness(64)) {
             // The phone was linked at the till, ten minutes into the visit.
             h.processElement2(joins(device, "c-a", null, SATURDAY_TEN + 10 * MINUTE), SATURDAY_TEN + 10 * MINUTE);
-            watermark(h, SATURDAY_TEN + 20 * MINUTE);
+            Harnesses.watermark(h, SATURDAY_TEN + 20 * MINUTE);
             h.processElement1(visit, visit.knownAt());
-            watermark(h, visit.knownAt());
+            Harnesses.watermark(h, visit.knownAt());
             assertThat(h.extractOutputValues())
                     .extracting(CustomerActivity::customerId, CustomerActivity::ts, CustomerActivity::knownAt)
                     .containsExactly(tuple("c-a", SATURDAY_TEN, SATURDAY_TEN + 23 * MINUTE));
@@ -137,7 +131,7 @@ class CustomerAttributionTest {
                 h.processElement1(view("u-1", "app", ENGAGED + i * MINUTE), ENGAGED + i * MINUTE);
             }
             h.processElement2(joins(USER, "c-a", null, LINKED), LINKED);
-            watermark(h, LINKED);
+            Harnesses.watermark(h, LINKED);
             assertThat(h.extractOutputValues()).extracting(CustomerActivity::ts)
                     .containsExactly(ENGAGED + 7 * MINUTE, ENGAGED + 8 * MINUTE, ENGAGED + 9 * MINUTE);
         }
@@ -148,7 +142,7 @@ class CustomerAttributionTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(64)) {
             h.processElement1(view("u-1", "app", ENGAGED), ENGAGED);
-            watermark(h, ENGAGED + DAY);
+            Harnesses.watermark(h, ENGAGED + DAY);
             snapshot = h.snapshot(1, ENGAGED + DAY);
         }
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -160,10 +154,10 @@ class CustomerAttributionTest {
             h.initializeState(snapshot);
             h.open();
             h.processElement2(joins(USER, "c-a", null, ENGAGED + 2 * DAY), ENGAGED + 2 * DAY);
-            watermark(h, ENGAGED + 2 * DAY);
+            Harnesses.watermark(h, ENGAGED + 2 * DAY);
             assertThat(h.extractOutputValues()).extracting(CustomerActivity::customerId, CustomerActivity::ts)
                     .containsExactly(tuple("c-a", ENGAGED));
-            watermark(h, ENGAGED + WINDOW.toMillis() + 2 * DAY);
+            Harnesses.watermark(h, ENGAGED + WINDOW.toMillis() + 2 * DAY);
             assertThat(h.numKeyedStateEntries()).as("only the identifier's customer is left").isEqualTo(1);
         }
     }

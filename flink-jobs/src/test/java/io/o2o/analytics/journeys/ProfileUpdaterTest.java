@@ -8,11 +8,11 @@ import static io.o2o.analytics.journeys.JourneyFixtures.visit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.testing.Harnesses;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -39,12 +39,6 @@ class ProfileUpdaterTest {
         }
     }
 
-    private static void watermark(
-            KeyedTwoInputStreamOperatorTestHarness<String, CustomerActivity, CustomerAssignment, ProfileUpdate> h,
-            long at) throws Exception {
-        h.processWatermark1(new Watermark(at));
-        h.processWatermark2(new Watermark(at));
-    }
 
     @Test
     void onlyIdentifiersAPlatformCanUseBecomeMembershipChanges() {
@@ -66,7 +60,7 @@ class ProfileUpdaterTest {
             CustomerActivity bought = purchase("t-1", "m-1", "sh-001", 99.0, EXIT - 2 * MINUTE).attributedTo("c-a", EXIT);
             h.processElement1(bought, bought.knownAt());
             assign(h, new CustomerAssignment("member:m-1", "c-a", null, EXIT + MINUTE));
-            watermark(h, EXIT + HOUR);
+            Harnesses.watermark(h, EXIT + HOUR);
 
             List<ProfileUpdate> updates = h.extractOutputValues();
             assertThat(updates).extracting(ProfileUpdate::type)
@@ -90,7 +84,7 @@ class ProfileUpdaterTest {
             h.processElement1(visit, EXIT);
             CustomerActivity stale = visit("ab13", "sh-001", ENTER, EXIT).attributedTo("c-young", EXIT);
             h.processElement1(stale, EXIT);
-            watermark(h, EXIT + HOUR);
+            Harnesses.watermark(h, EXIT + HOUR);
             assertThat(h.extractOutputValues())
                     .filteredOn(u -> u.customerId().equals("c-old"))
                     .singleElement()

@@ -17,6 +17,7 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.testing.Harnesses;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -54,17 +55,11 @@ class VisitDetectorTest {
         return harness;
     }
 
-    private static void watermark(
-            KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent> harness,
-            long watermark) throws Exception {
-        harness.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(watermark));
-        harness.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(watermark));
-    }
 
     private static List<StoreVisitEvent> run(List<LbsPing> arrivals) throws Exception {
         try (var harness = harness()) {
             feed(harness, arrivals);
-            watermark(harness, Long.MAX_VALUE);
+            Harnesses.watermark(harness, Long.MAX_VALUE);
             assertThat(harness.numKeyedStateEntries()).as("state left behind").isZero();
             return harness.extractOutputValues();
         }
@@ -77,7 +72,7 @@ class VisitDetectorTest {
         for (LbsPing p : pings) {
             harness.processElement1(p, p.ts());
             maxSeen = Math.max(maxSeen, p.ts());
-            watermark(harness, maxSeen - Duration.ofSeconds(90).toMillis());
+            Harnesses.watermark(harness, maxSeen - Duration.ofSeconds(90).toMillis());
         }
     }
 
@@ -171,7 +166,7 @@ class VisitDetectorTest {
     void aPingBehindTheWatermarkGoesToTheLateSideOutput() throws Exception {
         try (var harness = harness()) {
             harness.processElement1(ping(DEVICE, 0, 0, at(Duration.ofMinutes(10))), at(Duration.ofMinutes(10)));
-            watermark(harness, at(Duration.ofMinutes(10)));
+            Harnesses.watermark(harness, at(Duration.ofMinutes(10)));
             LbsPing late = ping(DEVICE, 0, 0, at(Duration.ofMinutes(5)));
             harness.processElement1(late, late.ts());
 
@@ -207,7 +202,7 @@ class VisitDetectorTest {
             restored.initializeState(snapshot);
             restored.open();
             feed(restored, pings.subList(half, pings.size()));
-            watermark(restored, Long.MAX_VALUE);
+            Harnesses.watermark(restored, Long.MAX_VALUE);
             assertThat(types(restored.extractOutputValues()))
                     .containsExactly(StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
             assertThat(restored.numKeyedStateEntries()).isZero();
@@ -233,7 +228,7 @@ class VisitDetectorTest {
         try (var harness = harness()) {
             harness.processElement2(link, link.ts());
             feed(harness, pings);
-            watermark(harness, Long.MAX_VALUE);
+            Harnesses.watermark(harness, Long.MAX_VALUE);
             return harness.extractOutputValues();
         }
     }
@@ -273,7 +268,7 @@ class VisitDetectorTest {
             feed(harness, pings.subList(0, 20));
             harness.processElement2(link, link.ts());
             feed(harness, pings.subList(20, pings.size()));
-            watermark(harness, Long.MAX_VALUE);
+            Harnesses.watermark(harness, Long.MAX_VALUE);
             assertThat(harness.extractOutputValues()).isEqualTo(linkFirst);
         }
     }
