@@ -12,7 +12,9 @@ import io.o2o.analytics.dashboards.GrafanaFiles.Target;
 import io.o2o.analytics.dashboards.WrittenMeasurements.Measurement;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.fence.StoreFence;
+import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
+import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +53,18 @@ class DashboardsTest {
     void theAggregatorsWriteTheMeasurementsTheyDeclare() {
         assertThat(written.all()).containsOnlyKeys(
                 StoreTrafficAggregator.TRAFFIC, StoreTrafficAggregator.DWELL,
-                PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS);
+                PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS,
+                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT);
         assertThat(written.all().values()).allSatisfy(m -> assertThat(m.fields()).isNotEmpty());
+        // The harness inputs reach the fields written only sometimes (the mean lead of a period with
+        // online-to-store conversions, the ratios of a period with visitors), so the dashboards are checked
+        // against them too.
+        Measurement conversions = written.get(O2oConversionAggregator.MEASUREMENT);
+        assertThat(conversions.fields()).contains("online_to_store", "purchases", "store_to_online", "mean_lead_s");
+        assertThat(conversions.tags()).containsExactlyInAnyOrder("store", "channel");
+        Measurement customers = written.get(StoreCustomersAggregator.MEASUREMENT);
+        assertThat(customers.fields()).contains("member_transactions", "conversion_rate", "known_share");
+        assertThat(customers.tags()).containsExactly("store");
     }
 
     @Test
@@ -132,11 +144,13 @@ class DashboardsTest {
         for (Measurement m : written.all().values()) {
             assertThat(shown).as("dashboards show " + m.name()).containsKey(m.name());
         }
-        // Every field of the traffic and health measurements is on a panel; dwell shows mean, p50, p90 and max.
-        assertThat(shown.get(StoreTrafficAggregator.TRAFFIC))
-                .containsAll(written.get(StoreTrafficAggregator.TRAFFIC).fields());
-        assertThat(shown.get(PipelineHealthAggregator.HEALTH))
-                .containsAll(written.get(PipelineHealthAggregator.HEALTH).fields());
+        // Every field of the traffic, health, O2O conversion and store customer measurements is on a panel; dwell
+        // shows mean, p50, p90 and max.
+        for (String measurement : List.of(StoreTrafficAggregator.TRAFFIC, PipelineHealthAggregator.HEALTH,
+                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT)) {
+            assertThat(shown.get(measurement)).as("fields of " + measurement + " on the dashboards")
+                    .containsAll(written.get(measurement).fields());
+        }
     }
 
     @Test

@@ -1,9 +1,15 @@
 package io.o2o.analytics.dashboards;
 
+import io.o2o.analytics.journeys.JourneyMatch;
+import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
+import io.o2o.analytics.metrics.StoreCustomerEvent;
+import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
+import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreVisitEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +26,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * The measurements, fields and tags the job writes to InfluxDB, learnt from the job's own aggregators rather than
- * from a list: a few decisions and health ticks go through {@link StoreTrafficAggregator} and
- * {@link PipelineHealthAggregator} in operator test harnesses, and the names of the {@link MetricPoint}s they emit
+ * from a list: a few decisions, health ticks, O2O conversions, visitors and till transactions go through
+ * {@link StoreTrafficAggregator}, {@link PipelineHealthAggregator}, {@link O2oConversionAggregator} and
+ * {@link StoreCustomersAggregator} in operator test harnesses, and the names of the {@link MetricPoint}s they emit
  * are collected. A field renamed in the code is a field missing here, and the dashboards that still query the old
  * name fail {@code DashboardsTest}.
  */
@@ -32,6 +39,7 @@ final class WrittenMeasurements {
 
     private static final long TEN_O_CLOCK = Instant.parse("2026-03-07T02:00:00Z").toEpochMilli();
     private static final long ONE_MINUTE = 60_000;
+    private static final Duration ONE_HOUR = Duration.ofHours(1);
     private static final Duration DECISION_DELAY = Duration.ofMinutes(3);
 
     private final SortedMap<String, Measurement> measurements;
@@ -44,6 +52,8 @@ final class WrittenMeasurements {
         List<MetricPoint> points = new ArrayList<>();
         points.addAll(storeTrafficPoints());
         points.addAll(pipelineHealthPoints());
+        points.addAll(o2oConversionPoints());
+        points.addAll(storeCustomerPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -101,6 +111,62 @@ final class WrittenMeasurements {
             harness.processElement(
                     new HealthTick("lbs-pings", 1, "malformed_json", TEN_O_CLOCK + 2_000), TEN_O_CLOCK + 2_000);
             harness.processWatermark(TEN_O_CLOCK + 5 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    /**
+     * An online-to-store conversion with a purchase (so mean_lead_s is written) on one channel and a store-to-online
+     * journey on another: every o2o_conversions field and tag.
+     */
+    private static List<MetricPoint> o2oConversionPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new O2oConversionAggregator(ONE_HOUR, DECISION_DELAY)),
+                O2oConversionAggregator::keyOf,
+                Types.STRING)) {
+            harness.open();
+            long engaged = TEN_O_CLOCK + 5 * ONE_MINUTE;
+            long enter = TEN_O_CLOCK + 25 * ONE_MINUTE;
+            long exit = TEN_O_CLOCK + 40 * ONE_MINUTE;
+            long paid = TEN_O_CLOCK + 35 * ONE_MINUTE;
+            harness.processElement(new O2oConversion(
+                    JourneyMatch.ONLINE_TO_STORE + ":v1", JourneyMatch.ONLINE_TO_STORE, "c1", "sh-001", "wechat",
+                    "coupon_claim", "sku-1", engaged, 2, "v1", enter, exit, exit - enter, "tx1", paid, 42.5, 1,
+                    enter - engaged, paid - enter, null, exit), exit);
+            long online = TEN_O_CLOCK + 50 * ONE_MINUTE;
+            harness.processElement(new O2oConversion(
+                    JourneyMatch.STORE_TO_ONLINE + ":v2", JourneyMatch.STORE_TO_ONLINE, "c2", "sh-001", "app",
+                    "view", "sku-2", online, 1, "v2", enter, exit, exit - enter, null, null, null, 0,
+                    null, null, online - exit, online), online);
+            harness.processWatermark(TEN_O_CLOCK + 3 * ONE_HOUR.toMillis());
+            return harness.extractOutputValues();
+        }
+    }
+
+    /**
+     * A known returning visitor, an unknown new one, a member transaction and an anonymous one in one store: every
+     * store_customers field (the ratios are written only for a period with visitors).
+     */
+    private static List<MetricPoint> storeCustomerPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StoreCustomersAggregator(ONE_HOUR, DECISION_DELAY)),
+                StoreCustomerEvent::storeId,
+                Types.STRING)) {
+            harness.open();
+            long enter = TEN_O_CLOCK + 10 * ONE_MINUTE;
+            long exit = TEN_O_CLOCK + 30 * ONE_MINUTE;
+            StoreVisitEvent known = StoreVisitEvent.of(StoreVisitEvent.VISIT, "d1", "u1", "sh-001", exit, enter, exit)
+                    .withCustomer("c1");
+            StoreVisitEvent unknown =
+                    StoreVisitEvent.of(StoreVisitEvent.VISIT, "d2", null, "sh-001", exit, enter, exit);
+            harness.processElement(StoreCustomerEvent.visit(known, true), exit);
+            harness.processElement(StoreCustomerEvent.visit(unknown, false), exit);
+            long paid = TEN_O_CLOCK + 20 * ONE_MINUTE;
+            harness.processElement(StoreCustomerEvent.transaction(
+                    new PosTransaction("tx1", "sh-001", "m1", 59.9, List.of(), paid)), paid);
+            harness.processElement(StoreCustomerEvent.transaction(
+                    new PosTransaction("tx2", "sh-001", null, 12.0, List.of(), paid)), paid);
+            harness.processWatermark(TEN_O_CLOCK + 3 * ONE_HOUR.toMillis());
             return harness.extractOutputValues();
         }
     }
