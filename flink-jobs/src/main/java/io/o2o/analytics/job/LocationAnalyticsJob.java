@@ -196,7 +196,8 @@ public final class LocationAnalyticsJob {
                 .filter(event -> StoreVisitEvent.VISIT.equals(event.type()))
                 .uid("visits-only")
                 .name("visits")
-                .map(CustomerActivity::visit)
+                .map(visit -> CustomerActivity.visit(visit, decisionDelay))
+                .returns(CustomerActivity.class)
                 .uid("visits-as-activity")
                 .name("visits as activity");
 

@@ -4,6 +4,7 @@ import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreVisitEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -57,11 +58,14 @@ public record CustomerActivity(
                 event.channel(), event.action(), event.sku(), event.storeId(), null, null, null, null, null);
     }
 
-    /** A {@code visit} decision; seen under its device. */
-    public static CustomerActivity visit(StoreVisitEvent visit) {
+    /**
+     * A {@code visit} decision; seen under its device. Known when the detector can decide it, its exit plus
+     * {@code decisionDelay} (the exit timeout): a fixed instant, whenever the detector's timers happened to emit it.
+     */
+    public static CustomerActivity visit(StoreVisitEvent visit, Duration decisionDelay) {
         return new CustomerActivity(VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
-                visit.eventTime(), null, null, null, visit.storeId(), visit.exitedAt(), visit.dwellMillis(), null,
-                null, null);
+                visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), visit.exitedAt(),
+                visit.dwellMillis(), null, null, null);
     }
 
     /** A till transaction with a member card; seen under the member. */

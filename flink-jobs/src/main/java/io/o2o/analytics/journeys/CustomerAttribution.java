@@ -87,7 +87,7 @@ public class CustomerAttribution
     public void processElement1(CustomerActivity activity, Context ctx, Collector<CustomerActivity> out)
             throws Exception {
         // Known no earlier than it reached us: behind the watermark, it is known just after it.
-        long at = Math.max(ctx.timestamp(), ctx.timerService().currentWatermark() + 1);
+        long at = Math.max(Math.max(activity.knownAt(), ctx.timestamp()), ctx.timerService().currentWatermark() + 1);
         pendingActivities.add(activity.knownFrom(at));
         ctx.timerService().registerEventTimeTimer(at);
     }

@@ -44,15 +44,13 @@ public final class JourneyPatterns {
     public static Pattern<CustomerActivity, ?> engagementThenVisit(Duration window) {
         long windowMillis = window.toMillis();
         return pair(ENGAGEMENT, CustomerActivity::isEngagement, VISIT, CustomerActivity::isVisit,
-                (engagement, visit) -> engagedBefore(engagement, visit, windowMillis),
-                AfterMatchSkipStrategy.noSkip(), window);
+                (engagement, visit) -> engagedBefore(engagement, visit, windowMillis), true, window);
     }
 
     public static Pattern<CustomerActivity, ?> visitThenEarlierEngagement(Duration window) {
         long windowMillis = window.toMillis();
         return pair(VISIT, CustomerActivity::isVisit, ENGAGEMENT, CustomerActivity::isEngagement,
-                (visit, engagement) -> engagedBefore(engagement, visit, windowMillis),
-                AfterMatchSkipStrategy.noSkip(), window);
+                (visit, engagement) -> engagedBefore(engagement, visit, windowMillis), true, window);
     }
 
     public static Pattern<CustomerActivity, ?> storeThenOnline(Duration window) {
@@ -60,7 +58,7 @@ public final class JourneyPatterns {
         return pair(STORE, activity -> activity.isVisit() || activity.isPurchase(), ONLINE,
                 CustomerActivity::isOnlineActivity,
                 (store, online) -> online.ts() > store.endedAt() && online.ts() - store.endedAt() <= windowMillis,
-                AfterMatchSkipStrategy.skipPastLastEvent(), window);
+                false, window);
     }
 
     /** A rule over the two activities of a pair, first and then second in the order they became known. */
@@ -69,13 +67,20 @@ public final class JourneyPatterns {
         boolean holds(CustomerActivity first, CustomerActivity second);
     }
 
-    /** {@code first} followed (not necessarily next) by {@code second}, the pair obeying {@code rule}. */
+    /**
+     * {@code first} followed (not necessarily next) by {@code second}, the pair obeying {@code rule}.
+     *
+     * @param everyPair whether each {@code first} pairs with every {@code second} after it (CEP's
+     *     {@code followedByAny}, no skip: every engagement with every visit it may have brought), or only with
+     *     the first one, skipping past the match (one store-to-online journey per run of store activity)
+     */
     private static Pattern<CustomerActivity, ?> pair(String first, FilterFunction<CustomerActivity> isFirst,
-            String second, FilterFunction<CustomerActivity> isSecond, PairRule rule, AfterMatchSkipStrategy skip,
+            String second, FilterFunction<CustomerActivity> isSecond, PairRule rule, boolean everyPair,
             Duration window) {
-        return Pattern.<CustomerActivity>begin(first, skip)
-                .where(SimpleCondition.of(isFirst))
-                .followedBy(second)
+        Pattern<CustomerActivity, CustomerActivity> start = Pattern.<CustomerActivity>begin(
+                        first, everyPair ? AfterMatchSkipStrategy.noSkip() : AfterMatchSkipStrategy.skipPastLastEvent())
+                .where(SimpleCondition.of(isFirst));
+        return (everyPair ? start.followedByAny(second) : start.followedBy(second))
                 .where(new IterativeCondition<>() {
                     @Override
                     public boolean filter(CustomerActivity candidate, Context<CustomerActivity> ctx) throws Exception {

@@ -125,6 +125,21 @@ class CustomerAttributionTest {
     }
 
     @Test
+    void aVisitIsKnownAtItsDecisionWhateverTimestampTheDetectorGaveItsRecord() throws Exception {
+        // A detector whose watermark jumped past the exit emits the visit from an earlier timer, with that
+        // timer's timestamp: the visit must still be known at its exit plus the exit timeout, not before.
+        String device = "device:d-1";
+        CustomerActivity visit = visit("d-1", "sh-001", SATURDAY_TEN, SATURDAY_TEN + 20 * MINUTE);
+        try (var h = harness(64)) {
+            h.processElement2(joins(device, "c-a", null, SATURDAY_TEN - HOUR), SATURDAY_TEN - HOUR);
+            h.processElement1(visit, SATURDAY_TEN - HOUR);
+            Harnesses.watermark(h, SATURDAY_TEN + HOUR);
+            assertThat(h.extractOutputStreamRecords()).singleElement()
+                    .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(SATURDAY_TEN + 23 * MINUTE));
+        }
+    }
+
+    @Test
     void aHeavyBrowserKeepsOnlyTheNewestActivities() throws Exception {
         try (var h = harness(3)) {
             for (int i = 0; i < 10; i++) {

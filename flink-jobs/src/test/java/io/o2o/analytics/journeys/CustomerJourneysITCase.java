@@ -11,6 +11,7 @@ import static io.o2o.analytics.journeys.JourneyFixtures.purchase;
 import static io.o2o.analytics.journeys.JourneyFixtures.view;
 import static io.o2o.analytics.journeys.JourneyFixtures.visit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.o2o.analytics.testing.TestClusters;
 import java.util.ArrayList;
@@ -79,6 +80,16 @@ class CustomerJourneysITCase {
         // The browser was linked to the phone an hour after the visit was decided.
         of("c-late-link", visit("d-late", "sh-001", ENTER, EXIT));
         learntLate("c-late-link", view("u-late", "mini_program", ENTER - DAY), EXIT + HOUR);
+
+        // One engagement brings the customer twice: each visit is a conversion.
+        of("c-twice", view("u-twice", "app", ENTER - HOUR));
+        of("c-twice", visit("d-twice", "sh-001", ENTER, EXIT));
+        of("c-twice", visit("d-twice", "sh-002", ENTER + DAY, EXIT + DAY));
+
+        // Two engagements both learnt after the visit: both count, the later one is attributed.
+        of("c-late-touches", visit("d-late-touches", "sh-001", ENTER, EXIT));
+        learntLate("c-late-touches", view("u-late-touches", "web", ENTER - 2 * DAY), EXIT + 5 * MINUTE);
+        learntLate("c-late-touches", online("u-late-touches", "app", "cart", ENTER - DAY), EXIT + 5 * MINUTE);
 
         // Came in, left, shopped online the next day; and one whose online activity came too late.
         of("c-back-online", visit("d-back", "sh-003", ENTER, EXIT));
@@ -153,6 +164,20 @@ class CustomerJourneysITCase {
     }
 
     @Test
+    void anEngagementCountsForEveryVisitItMayHaveBroughtWithinTheWindow() {
+        assertThat(byCustomer.get("c-twice")).extracting(O2oConversion::storeId, O2oConversion::onlineToVisitMillis)
+                .containsExactlyInAnyOrder(tuple("sh-001", HOUR), tuple("sh-002", HOUR + DAY));
+    }
+
+    @Test
+    void everyEngagementLearntAfterTheVisitCountsAndTheLatestIsAttributed() {
+        O2oConversion conversion = onlyConversionOf("c-late-touches");
+        assertThat(conversion.touches()).isEqualTo(2);
+        assertThat(conversion.channel()).isEqualTo("app");
+        assertThat(conversion.onlineToVisitMillis()).isEqualTo(DAY);
+    }
+
+    @Test
     void aVisitFollowedOnlineWithinTheWindowIsStoreToOnline() {
         O2oConversion conversion = onlyConversionOf("c-back-online");
         assertThat(conversion.direction()).isEqualTo(JourneyMatch.STORE_TO_ONLINE);
@@ -171,6 +196,6 @@ class CustomerJourneysITCase {
     @Test
     void everyConversionIdIsUnique() {
         List<String> ids = byCustomer.values().stream().flatMap(List::stream).map(O2oConversion::conversionId).toList();
-        assertThat(ids).doesNotHaveDuplicates().hasSize(6);
+        assertThat(ids).doesNotHaveDuplicates().hasSize(9);
     }
 }

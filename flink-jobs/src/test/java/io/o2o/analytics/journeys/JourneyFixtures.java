@@ -31,9 +31,9 @@ final class JourneyFixtures {
 
     /** A visit decision, known when the detector decides it. */
     static CustomerActivity visit(String device, String store, long enteredAt, long exitedAt) {
-        return CustomerActivity.visit(StoreVisitEvent.of(StoreVisitEvent.VISIT, device, null, store, exitedAt,
-                        enteredAt, exitedAt))
-                .knownFrom(exitedAt + DECISION_DELAY);
+        return CustomerActivity.visit(
+                StoreVisitEvent.of(StoreVisitEvent.VISIT, device, null, store, exitedAt, enteredAt, exitedAt),
+                Duration.ofMillis(DECISION_DELAY));
     }
 
     static CustomerActivity purchase(String txId, String member, String store, double amount, long at) {
