@@ -112,7 +112,7 @@ public final class InputParser implements Serializable {
         String deviceId = null;
         Integer in = null;
         Integer out = null;
-        if (kind.equals("door_counter")) {
+        if (kind.equals(StoreSensorEvent.DOOR_COUNTER)) {
             in = nonNegativeInt(json, "in");
             out = nonNegativeInt(json, "out");
         } else {

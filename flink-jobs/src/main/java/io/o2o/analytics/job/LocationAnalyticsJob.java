@@ -14,6 +14,8 @@ import io.o2o.analytics.journeys.CustomerJourneys;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.journeys.ProfileUpdater;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
+import io.o2o.analytics.metrics.OccupancySignal;
+import io.o2o.analytics.metrics.StoreOccupancyAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.HealthTick;
@@ -23,6 +25,7 @@ import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.ReturningVisitors;
 import io.o2o.analytics.visits.VisitDetector;
@@ -163,7 +166,8 @@ public final class LocationAnalyticsJob {
 
         DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, assignments, rules.decisionDelay());
         DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
-        traffic.union(health, o2o, customers).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+        DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
+        traffic.union(health, o2o, customers, occupancy).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**
@@ -234,6 +238,30 @@ public final class LocationAnalyticsJob {
                         options.get(JobOptions.O2O_METRICS_PERIOD), grace.plus(decisionDelay)))
                 .uid("o2o-conversion-metrics")
                 .name("o2o conversions per hour");
+    }
+
+    /** Occupancy by the door counters beside that of the phones inside, per store and minute. */
+    private static DataStream<MetricPoint> storeOccupancy(SingleOutputStreamOperator<LbsPing> pings,
+            DataStream<StoreVisitEvent> visitEvents, Duration period, Duration decisionDelay) {
+        DataStream<OccupancySignal> doors = pings.getSideOutput(InputRouter.SENSORS)
+                .filter(reading -> StoreSensorEvent.DOOR_COUNTER.equals(reading.kind()))
+                .uid("door-counts")
+                .name("door counts")
+                .map(OccupancySignal::door)
+                .uid("door-counts-as-occupancy")
+                .name("door counts as occupancy");
+        DataStream<OccupancySignal> devices = visitEvents
+                .filter(e -> StoreVisitEvent.ENTER.equals(e.type()) || StoreVisitEvent.EXIT.equals(e.type()))
+                .uid("entries-and-exits")
+                .name("entries and exits")
+                .map(OccupancySignal::device)
+                .uid("entries-and-exits-as-occupancy")
+                .name("entries and exits as occupancy");
+        return doors.union(devices)
+                .keyBy(OccupancySignal::storeId)
+                .process(new StoreOccupancyAggregator(period, decisionDelay))
+                .uid("store-occupancy")
+                .name("store occupancy per minute");
     }
 
     /** Visitors (known, new or returning) and till transactions per store and hour. */

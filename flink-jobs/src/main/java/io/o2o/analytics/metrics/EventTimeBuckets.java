@@ -6,6 +6,7 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -103,6 +104,21 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
                 }
             }
         }
+    }
+
+    /**
+     * Adds {@code change} to a running total carried from period to period (an occupancy), never below zero: an
+     * exit whose entry was counted before a restart from an older savepoint must not drive it negative. The
+     * state is cleared at zero, so a quiet key leaves none behind.
+     */
+    protected static long addToRunningTotal(ValueState<Long> total, long change) throws Exception {
+        long current = Math.max(0, (total.value() == null ? 0 : total.value()) + change);
+        if (current == 0) {
+            total.clear();
+        } else {
+            total.update(current);
+        }
+        return current;
     }
 
     protected final long bucketMillis() {

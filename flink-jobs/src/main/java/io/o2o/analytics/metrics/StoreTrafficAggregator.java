@@ -71,14 +71,7 @@ public class StoreTrafficAggregator extends EventTimeBuckets<String, StoreVisitE
     @Override
     protected void emit(String storeId, long bucketStart, TrafficBucket bucket, Collector<MetricPoint> out)
             throws Exception {
-        long current = occupancy.value() == null ? 0 : occupancy.value();
-        // An exit whose entry was decided before a restart from an older savepoint must not drive it negative.
-        current = Math.max(0, current + bucket.entries - bucket.exits);
-        if (current == 0) {
-            occupancy.clear();
-        } else {
-            occupancy.update(current);
-        }
+        long current = addToRunningTotal(occupancy, bucket.entries - bucket.exits);
         Map<String, String> tags = Map.of("store", storeId);
         out.collect(MetricPoint.of(
                 TRAFFIC,

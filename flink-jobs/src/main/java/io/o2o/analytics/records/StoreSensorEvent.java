@@ -13,4 +13,7 @@ public record StoreSensorEvent(
         Integer rssi,
         Integer in,
         Integer out,
-        long ts) {}
+        long ts) {
+
+    public static final String DOOR_COUNTER = "door_counter";
+}

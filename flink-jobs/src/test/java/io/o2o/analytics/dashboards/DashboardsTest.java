@@ -15,6 +15,7 @@ import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
+import io.o2o.analytics.metrics.StoreOccupancyAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ class DashboardsTest {
         assertThat(written.all()).containsOnlyKeys(
                 StoreTrafficAggregator.TRAFFIC, StoreTrafficAggregator.DWELL,
                 PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS,
-                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT);
+                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
+                StoreOccupancyAggregator.MEASUREMENT);
         assertThat(written.all().values()).allSatisfy(m -> assertThat(m.fields()).isNotEmpty());
         // The harness inputs reach the fields written only sometimes (the mean lead of a period with
         // online-to-store conversions, the ratios of a period with visitors), so the dashboards are checked
@@ -65,6 +67,7 @@ class DashboardsTest {
         Measurement customers = written.get(StoreCustomersAggregator.MEASUREMENT);
         assertThat(customers.fields()).contains("member_transactions", "conversion_rate", "known_share");
         assertThat(customers.tags()).containsExactly("store");
+        assertThat(written.get(StoreOccupancyAggregator.MEASUREMENT).fields()).contains("device_share");
     }
 
     @Test

@@ -4,12 +4,15 @@ import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.OccupancySignal;
+import io.o2o.analytics.metrics.StoreOccupancyAggregator;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.PosTransaction;
+import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +57,7 @@ final class WrittenMeasurements {
         points.addAll(pipelineHealthPoints());
         points.addAll(o2oConversionPoints());
         points.addAll(storeCustomerPoints());
+        points.addAll(storeOccupancyPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -96,6 +100,24 @@ final class WrittenMeasurements {
             harness.processElement(StoreVisitEvent.of("visit", "d1", null, "sh-001", exit, enter, exit), exit);
             harness.processElement(StoreVisitEvent.of("pass_by", "d3", null, "sh-001", exit, null, null), exit);
             harness.processWatermark(exit + 10 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    /** A door counter's minute and a phone's entry in one store: every store_occupancy field. */
+    private static List<MetricPoint> storeOccupancyPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StoreOccupancyAggregator(Duration.ofMinutes(1), DECISION_DELAY)),
+                OccupancySignal::storeId,
+                Types.STRING)) {
+            harness.open();
+            long minuteEnd = TEN_O_CLOCK + ONE_MINUTE - 1;
+            harness.processElement(OccupancySignal.door(new StoreSensorEvent(
+                    "sh-001-door", "sh-001", null, StoreSensorEvent.DOOR_COUNTER, null, null, 3, 1, minuteEnd)), minuteEnd);
+            long enter = TEN_O_CLOCK + 10_000;
+            harness.processElement(
+                    OccupancySignal.device(StoreVisitEvent.of("enter", "d1", null, "sh-001", enter, enter, null)), enter);
+            harness.processWatermark(TEN_O_CLOCK + 10 * ONE_MINUTE);
             return harness.extractOutputValues();
         }
     }
