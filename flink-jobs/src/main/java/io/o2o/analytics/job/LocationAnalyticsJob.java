@@ -33,6 +33,8 @@ import io.o2o.analytics.visits.VisitRules;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -182,28 +184,14 @@ public final class LocationAnalyticsJob {
             Duration decisionDelay) {
         Duration window = options.get(JobOptions.O2O_WINDOW);
         Duration grace = options.get(JobOptions.O2O_PURCHASE_GRACE);
-        DataStream<CustomerActivity> online = pings.getSideOutput(InputRouter.ONLINE)
-                .filter(event -> CustomerActivity.ACTIVITY_ACTIONS.contains(event.action()))
-                .uid("online-activity")
-                .name("online activity")
-                .map(CustomerActivity::online)
-                .uid("online-as-activity")
-                .name("online as activity");
-        DataStream<CustomerActivity> purchases = pings.getSideOutput(InputRouter.POS)
-                .filter(tx -> tx.memberId() != null)
-                .uid("member-purchases")
-                .name("member purchases")
-                .map(CustomerActivity::purchase)
-                .uid("purchases-as-activity")
-                .name("purchases as activity");
-        DataStream<CustomerActivity> visits = visitEvents
-                .filter(event -> StoreVisitEvent.VISIT.equals(event.type()))
-                .uid("visits-only")
-                .name("visits")
-                .map(visit -> CustomerActivity.visit(visit, decisionDelay))
-                .returns(CustomerActivity.class)
-                .uid("visits-as-activity")
-                .name("visits as activity");
+        DataStream<CustomerActivity> online = selectAs(pings.getSideOutput(InputRouter.ONLINE),
+                event -> CustomerActivity.ACTIVITY_ACTIONS.contains(event.action()), CustomerActivity::online,
+                CustomerActivity.class, "online-activity");
+        DataStream<CustomerActivity> purchases = selectAs(pings.getSideOutput(InputRouter.POS),
+                tx -> tx.memberId() != null, CustomerActivity::purchase, CustomerActivity.class, "member-purchases");
+        DataStream<CustomerActivity> visits = selectAs(visitEvents,
+                event -> StoreVisitEvent.VISIT.equals(event.type()),
+                visit -> CustomerActivity.visit(visit, decisionDelay), CustomerActivity.class, "visits-as-activity");
 
         SingleOutputStreamOperator<CustomerActivity> attributed = online.union(purchases, visits)
                 .keyBy(CustomerActivity::identifier)
@@ -243,25 +231,32 @@ public final class LocationAnalyticsJob {
     /** Occupancy by the door counters beside that of the phones inside, per store and minute. */
     private static DataStream<MetricPoint> storeOccupancy(SingleOutputStreamOperator<LbsPing> pings,
             DataStream<StoreVisitEvent> visitEvents, Duration period, Duration decisionDelay) {
-        DataStream<OccupancySignal> doors = pings.getSideOutput(InputRouter.SENSORS)
-                .filter(reading -> StoreSensorEvent.DOOR_COUNTER.equals(reading.kind()))
-                .uid("door-counts")
-                .name("door counts")
-                .map(OccupancySignal::door)
-                .uid("door-counts-as-occupancy")
-                .name("door counts as occupancy");
-        DataStream<OccupancySignal> devices = visitEvents
-                .filter(e -> StoreVisitEvent.ENTER.equals(e.type()) || StoreVisitEvent.EXIT.equals(e.type()))
-                .uid("entries-and-exits")
-                .name("entries and exits")
-                .map(OccupancySignal::device)
-                .uid("entries-and-exits-as-occupancy")
-                .name("entries and exits as occupancy");
+        DataStream<OccupancySignal> doors = selectAs(pings.getSideOutput(InputRouter.SENSORS),
+                reading -> StoreSensorEvent.DOOR_COUNTER.equals(reading.kind()), OccupancySignal::door,
+                OccupancySignal.class, "door-counts");
+        DataStream<OccupancySignal> devices = selectAs(visitEvents,
+                e -> StoreVisitEvent.ENTER.equals(e.type()) || StoreVisitEvent.EXIT.equals(e.type()),
+                OccupancySignal::device, OccupancySignal.class, "entries-and-exits");
         return doors.union(devices)
                 .keyBy(OccupancySignal::storeId)
                 .process(new StoreOccupancyAggregator(period, decisionDelay))
                 .uid("store-occupancy")
                 .name("store occupancy per minute");
+    }
+
+    /**
+     * The records of {@code in} that {@code which} selects, as {@code as} makes them: a stateless filter and map,
+     * with fixed uids ({@code name} and {@code name-mapped}) so that a savepoint's layout stays readable.
+     */
+    private static <I, O> DataStream<O> selectAs(
+            DataStream<I> in, FilterFunction<I> which, MapFunction<I, O> as, Class<O> type, String name) {
+        return in.filter(which)
+                .uid(name)
+                .name(name.replace('-', ' '))
+                .map(as)
+                .returns(type)
+                .uid(name + "-mapped")
+                .name(name.replace('-', ' '));
     }
 
     /** Visitors (known, new or returning) and till transactions per store and hour. */
