@@ -123,6 +123,7 @@ final class JourneySimulator {
                 case WALK_THROUGH -> walkThrough();
                 case ONLINE_ONLY -> browseOnline();
             }
+            memberRegistration();
             // What the engine can know depends on the evidence, so it is decided once all of it is made.
             IdentityEvidence evidence = IdentityEvidence.of(sink.records());
             String phone = "device:" + customer.rawDeviceId();
@@ -363,6 +364,17 @@ final class JourneySimulator {
         /** The app is shown at the till 10 to 60 seconds before the receipt. */
         private long shortlyBeforePaying(Purchase purchase) {
             return purchase.ts() - millisBetween(plan, 10 * SECOND, MINUTE);
+        }
+
+        /**
+         * The retailer's member database knows each member's phone number from the registration: the link
+         * is there from the start of the window. Made last, so that it takes no draw from the streams the
+         * other records' delays come from.
+         */
+        private void memberRegistration() {
+            if (customer.member()) {
+                link("member:" + customer.memberId(), "phone:" + customer.phone(), settings.startMillis());
+            }
         }
 
         /** The online session that brings an O2O customer to the store: views, maybe a cart and a coupon. */

@@ -46,6 +46,22 @@ class SimulatedIdentitiesTest {
     }
 
     @Test
+    void everyMembersPhoneNumberIsLinkedToTheMembershipFromTheStart() {
+        List<CustomerOutcome> members = outcomes.stream().filter(o -> o.customer().member()).toList();
+        assertThat(members).hasSizeGreaterThan(50);
+        assertThat(members).allSatisfy(o -> assertThat(o.records())
+                .filteredOn(r -> r.topic() == InputTopic.IDENTITY_LINKS)
+                .anySatisfy(r -> {
+                    JsonNode link = json(r.value());
+                    assertThat(link.get("a").asText()).isEqualTo("member:" + o.customer().memberId());
+                    assertThat(link.get("b").asText()).isEqualTo("phone:" + o.customer().phone());
+                    assertThat(eventTime(link)).isEqualTo(SETTINGS.startMillis());
+                }));
+        assertThat(truth.identities()).filteredOn(i -> i.identifiers().stream().anyMatch(id -> id.startsWith("member:")))
+                .allSatisfy(i -> assertThat(i.identifiers()).anyMatch(id -> id.startsWith("phone:")));
+    }
+
+    @Test
     void aboutAThirdOfO2oVisitorsBrowseOnASecondDeviceThatSendsNoPings() {
         List<CustomerOutcome> o2o = ofJourney(JourneyKind.O2O_VISITOR);
         List<CustomerOutcome> twoDevices = o2o.stream().filter(o -> o.customer().twoDevices()).toList();
