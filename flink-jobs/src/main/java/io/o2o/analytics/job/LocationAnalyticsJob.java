@@ -204,7 +204,7 @@ public final class LocationAnalyticsJob {
         DataStream<O2oConversion> conversions = CustomerJourneys.conversions(attributed, window, grace);
         conversions.sinkTo(sinks.conversions()).uid("o2o-conversions-sink").name("o2o conversions");
 
-        attributed.filter(activity -> activity.isVisit() || activity.isPurchase())
+        attributed.filter(activity -> activity.isVisit() || activity.isPurchase() || activity.isZoneVisit())
                 .uid("store-activity")
                 .name("store activity")
                 .keyBy(CustomerActivity::customerId)

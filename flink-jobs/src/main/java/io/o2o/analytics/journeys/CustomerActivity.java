@@ -14,15 +14,16 @@ import java.util.Set;
  *
  * <p>One record type with nullable members (as {@code Ingested}), so that Flink serialises it as a POJO.
  *
- * @param kind {@link #ONLINE}, {@link #VISIT} or {@link #PURCHASE}
+ * @param kind {@link #ONLINE}, {@link #VISIT}, {@link #PURCHASE} or {@link #ZONE_VISIT}
  * @param eventId deterministic, the same for every copy of one activity
  * @param identifier the identifier it was seen under: {@code user:}, {@code device:} or {@code member:}
  * @param customerId the customer of {@code identifier} when the engine attributed it, or null before
- * @param ts when it happened: the online event, the visit's entry, the till transaction
+ * @param ts when it happened: the online event, the visit's (or zone visit's) entry, the till transaction
  * @param knownAt when the engine knew it as this customer's (event time): {@code ts}, a visit's decision,
  *     or the link that joined the identifier to the customer; the order journeys see activities in
- * @param exitedAt for a visit, its exit
- * @param dwellMillis for a visit, its dwell
+ * @param zoneId for a zone visit, its zone
+ * @param exitedAt for a visit or zone visit, its exit
+ * @param dwellMillis for a visit or zone visit, its dwell
  */
 public record CustomerActivity(
         String kind,
@@ -35,6 +36,7 @@ public record CustomerActivity(
         String action,
         String sku,
         String storeId,
+        String zoneId,
         Long exitedAt,
         Long dwellMillis,
         String txId,
@@ -44,6 +46,7 @@ public record CustomerActivity(
     public static final String ONLINE = "online";
     public static final String VISIT = "visit";
     public static final String PURCHASE = "purchase";
+    public static final String ZONE_VISIT = "zone_visit";
 
     /** Online actions that show interest in buying, and so can bring a customer to a store. */
     public static final Set<String> ENGAGEMENT_ACTIONS = Set.of("view", "cart", "coupon_claim");
@@ -55,7 +58,7 @@ public record CustomerActivity(
         String id = "online:" + event.userId() + ':' + event.ts() + ':' + event.channel() + ':' + event.action()
                 + ':' + event.sku();
         return new CustomerActivity(ONLINE, id, "user:" + event.userId(), null, event.ts(), event.ts(),
-                event.channel(), event.action(), event.sku(), event.storeId(), null, null, null, null, null);
+                event.channel(), event.action(), event.sku(), event.storeId(), null, null, null, null, null, null);
     }
 
     /**
@@ -64,20 +67,20 @@ public record CustomerActivity(
      */
     public static CustomerActivity visit(StoreVisitEvent visit, Duration decisionDelay) {
         return new CustomerActivity(VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
-                visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), visit.exitedAt(),
+                visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), null, visit.exitedAt(),
                 visit.dwellMillis(), null, null, null);
     }
 
     /** A till transaction with a member card; seen under the member. */
     public static CustomerActivity purchase(PosTransaction tx) {
         return new CustomerActivity(PURCHASE, "pos:" + tx.txId(), "member:" + tx.memberId(), null, tx.ts(), tx.ts(),
-                null, null, null, tx.storeId(), null, null, tx.txId(), tx.amount(), tx.items());
+                null, null, null, tx.storeId(), null, null, null, tx.txId(), tx.amount(), tx.items());
     }
 
     /** The same activity, as {@code customer}'s, known to be so from {@code at}. */
     public CustomerActivity attributedTo(String customer, long at) {
         return new CustomerActivity(kind, eventId, identifier, customer, ts, at, channel, action, sku, storeId,
-                exitedAt, dwellMillis, txId, amount, items);
+                zoneId, exitedAt, dwellMillis, txId, amount, items);
     }
 
     public CustomerActivity knownFrom(long at) {
@@ -98,6 +101,10 @@ public record CustomerActivity(
 
     public boolean isPurchase() {
         return PURCHASE.equals(kind);
+    }
+
+    public boolean isZoneVisit() {
+        return ZONE_VISIT.equals(kind);
     }
 
     /** When the offline part of it was over: a visit's exit, a purchase's time. */

@@ -4,13 +4,14 @@ import java.util.List;
 
 /**
  * What a known customer did in a store, for the online platform's profile ({@code profile-updates} topic):
- * a store visit or a purchase, with the customer's online-facing identifiers so the platform can find the
+ * a store visit, a stay in a zone of the store, or a purchase, with the customer's online-facing identifiers so the platform can find the
  * profile without reading the identity graph.
  *
  * @param updateId deterministic per customer and activity; the same activity reaches a second customer's
  *     profile only when its identifier joins that customer (a merge)
- * @param type {@code store_visit} or {@code purchase}
- * @param ts the visit's entry or the purchase's time
+ * @param type {@code store_visit}, {@code zone_dwell} or {@code purchase}
+ * @param ts the visit's (or zone stay's) entry or the purchase's time
+ * @param zoneId for a zone stay, its zone
  * @param zones the zones of the SKUs bought (for a purchase)
  * @param identifiers the customer's {@code user:}, {@code member:}, {@code wechat:} and {@code weibo:}
  *     identifiers when the update was made (hashed device and phone ids are left out: no platform can use them)
@@ -21,6 +22,7 @@ public record ProfileUpdate(
         String customerId,
         String type,
         String storeId,
+        String zoneId,
         long ts,
         Long exitedAt,
         Long dwellMillis,
@@ -32,5 +34,6 @@ public record ProfileUpdate(
         long knownAt) {
 
     public static final String STORE_VISIT = "store_visit";
+    public static final String ZONE_DWELL = "zone_dwell";
     public static final String PURCHASE = "purchase";
 }

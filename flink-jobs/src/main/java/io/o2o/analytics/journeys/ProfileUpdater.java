@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Closes the loop back online: every store visit and purchase of a known customer becomes a profile update
+ * Closes the loop back online: every store visit, zone stay and purchase of a known customer becomes a profile update
  * carrying the customer's online identifiers (user, member, WeChat, Weibo), as they are at that instant.
  *
  * <p>Keyed by customer. Its second input is the identity graph's assignments turned into membership changes
@@ -118,13 +118,14 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
     private ProfileUpdate update(CustomerActivity activity) throws Exception {
         TreeSet<String> known = new TreeSet<>();
         identifiers.keys().forEach(known::add);
-        boolean visit = activity.isVisit();
         List<PosItem> items = activity.items() == null ? List.of() : activity.items();
         return new ProfileUpdate(
                 activity.customerId() + ':' + activity.eventId(),
                 activity.customerId(),
-                visit ? ProfileUpdate.STORE_VISIT : ProfileUpdate.PURCHASE,
+                activity.isVisit() ? ProfileUpdate.STORE_VISIT
+                        : activity.isZoneVisit() ? ProfileUpdate.ZONE_DWELL : ProfileUpdate.PURCHASE,
                 activity.storeId(),
+                activity.zoneId(),
                 activity.ts(),
                 activity.exitedAt(),
                 activity.dwellMillis(),
