@@ -2,6 +2,7 @@ package io.o2o.analytics.job;
 
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.records.InputTopic;
+import io.o2o.analytics.zones.ZoneRules;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -247,6 +248,26 @@ public final class JobOptions {
             .defaultValue(Duration.ofDays(1))
             .withDescription("How often a device and user seen together on pings are re-sent as evidence.");
 
+    public static final ConfigOption<Duration> ZONES_SMOOTHING_WINDOW = ConfigOptions.key("zones.smoothing-window")
+            .durationType()
+            .defaultValue(ZoneRules.defaults().smoothingWindow())
+            .withDescription("In-store readings of a zone within this much event time make its smoothed signal (mean RSSI).");
+
+    public static final ConfigOption<Double> ZONES_HYSTERESIS_DB = ConfigOptions.key("zones.hysteresis-db")
+            .doubleType()
+            .defaultValue(ZoneRules.defaults().hysteresisDb())
+            .withDescription("dB by which another zone's smoothed signal must beat the current zone's to take the device.");
+
+    public static final ConfigOption<Duration> ZONES_MIN_SWITCH_HOLD = ConfigOptions.key("zones.min-switch-hold")
+            .durationType()
+            .defaultValue(ZoneRules.defaults().minSwitchHold())
+            .withDescription("How long the other zone must stay that much stronger before the device is in it.");
+
+    public static final ConfigOption<Duration> ZONES_EXIT_TIMEOUT = ConfigOptions.key("zones.exit-timeout")
+            .durationType()
+            .defaultValue(ZoneRules.defaults().exitTimeout())
+            .withDescription("Event time without any in-store reading of a device after which it has left the store's zones.");
+
     public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
             .durationType()
             .defaultValue(Duration.ofDays(7))
@@ -301,7 +322,8 @@ public final class JobOptions {
                 SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
-                IDENTITY_REFRESH, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
+                IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
+                ZONES_EXIT_TIMEOUT, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;

@@ -16,6 +16,7 @@ import io.o2o.analytics.journeys.ProfileUpdater;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.OccupancySignal;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
+import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.HealthTick;
@@ -30,6 +31,10 @@ import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.ReturningVisitors;
 import io.o2o.analytics.visits.VisitDetector;
 import io.o2o.analytics.visits.VisitRules;
+import io.o2o.analytics.zones.ZonePresence;
+import io.o2o.analytics.zones.ZoneRules;
+import io.o2o.analytics.zones.ZoneSignal;
+import io.o2o.analytics.zones.ZoneVisit;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -105,6 +110,17 @@ public final class LocationAnalyticsJob {
                 options.get(JobOptions.EXIT_TIMEOUT));
     }
 
+    public static ZoneRules zoneRules(Configuration options) {
+        ZoneRules defaults = ZoneRules.defaults();
+        return new ZoneRules(
+                options.get(JobOptions.ZONES_SMOOTHING_WINDOW),
+                options.get(JobOptions.ZONES_HYSTERESIS_DB),
+                options.get(JobOptions.ZONES_MIN_SWITCH_HOLD),
+                options.get(JobOptions.ZONES_EXIT_TIMEOUT),
+                defaults.locatingKinds(),
+                defaults.coarseKinds());
+    }
+
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         VisitRules rules = visitRules(options);
@@ -143,8 +159,19 @@ public final class LocationAnalyticsJob {
 
         visitEvents.sinkTo(sinks.visits()).uid("visits-sink").name("visits");
 
+        ZoneRules zoneRules = zoneRules(options);
+        SingleOutputStreamOperator<ZoneVisit> zoneVisits = pings.getSideOutput(InputRouter.SENSORS)
+                .filter(reading -> reading.deviceId() != null)
+                .uid("device-readings")
+                .name("device readings")
+                .keyBy(ZonePresence::deviceOf)
+                .process(new ZonePresence(zoneRules))
+                .uid("zone-presence")
+                .name("zone presence");
+        DataStream<DeadLetter> lateReadings = zoneVisits.getSideOutput(ZonePresence.LATE_READINGS);
+
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(rejectedPings, refusedEvidence)
+                .union(rejectedPings, refusedEvidence, lateReadings)
                 .sinkTo(sinks.deadLetters())
                 .uid("dead-letter-sink")
                 .name("dead letters");
@@ -154,7 +181,7 @@ public final class LocationAnalyticsJob {
                 .uid("store-traffic")
                 .name("store traffic per minute");
         DataStream<HealthTick> lateTicks = rejectedPings
-                .union(refusedEvidence)
+                .union(refusedEvidence, lateReadings)
                 .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
                 .returns(HealthTick.class)
                 .uid("rejected-ping-ticks")
@@ -166,10 +193,21 @@ public final class LocationAnalyticsJob {
                 .uid("pipeline-health")
                 .name("pipeline health per minute");
 
-        DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, assignments, rules.decisionDelay());
+        DataStream<MetricPoint> zones = zoneVisits.getSideOutput(ZonePresence.ENTRIES)
+                .union(zoneVisits.map(ZoneSignal::left).uid("zone-exits").name("zone exits"))
+                .keyBy(ZoneSignal::zoneKey)
+                .process(new ZoneActivityAggregator(period, zoneRules.decisionDelay()))
+                .uid("zone-activity")
+                .name("zone activity per minute");
+        DataStream<CustomerActivity> zoneStays = zoneVisits
+                .map(visit -> CustomerActivity.zone(visit, zoneRules.decisionDelay()))
+                .returns(CustomerActivity.class)
+                .uid("zone-visits-as-activity")
+                .name("zone visits as activity");
+        DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, zoneStays, assignments, rules.decisionDelay());
         DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
-        traffic.union(health, o2o, customers, occupancy).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+        traffic.union(health, o2o, customers, occupancy, zones).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**
@@ -180,6 +218,7 @@ public final class LocationAnalyticsJob {
     private DataStream<MetricPoint> followJourneys(
             SingleOutputStreamOperator<LbsPing> pings,
             DataStream<StoreVisitEvent> visitEvents,
+            DataStream<CustomerActivity> zoneStays,
             DataStream<CustomerAssignment> assignments,
             Duration decisionDelay) {
         Duration window = options.get(JobOptions.O2O_WINDOW);
@@ -193,7 +232,7 @@ public final class LocationAnalyticsJob {
                 event -> StoreVisitEvent.VISIT.equals(event.type()),
                 visit -> CustomerActivity.visit(visit, decisionDelay), CustomerActivity.class, "visits-as-activity");
 
-        SingleOutputStreamOperator<CustomerActivity> attributed = online.union(purchases, visits)
+        SingleOutputStreamOperator<CustomerActivity> attributed = online.union(purchases, visits, zoneStays)
                 .keyBy(CustomerActivity::identifier)
                 .connect(assignments.keyBy(CustomerAssignment::node))
                 .process(new CustomerAttribution(

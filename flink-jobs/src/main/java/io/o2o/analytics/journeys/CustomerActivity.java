@@ -4,6 +4,7 @@ import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.zones.ZoneVisit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +70,16 @@ public record CustomerActivity(
         return new CustomerActivity(VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
                 visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), null, visit.exitedAt(),
                 visit.dwellMillis(), null, null, null);
+    }
+
+    /**
+     * A stay in a zone, seen under the hashed MAC the store's sensors heard; known when zone presence can decide
+     * it, its exit plus {@code decisionDelay}.
+     */
+    public static CustomerActivity zone(ZoneVisit visit, Duration decisionDelay) {
+        return new CustomerActivity(ZONE_VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
+                visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), visit.zoneId(),
+                visit.exitedAt(), visit.dwellMillis(), null, null, null);
     }
 
     /** A till transaction with a member card; seen under the member. */

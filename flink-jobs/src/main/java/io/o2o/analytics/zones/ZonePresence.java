@@ -1,11 +1,15 @@
 package io.o2o.analytics.zones;
 
+import io.o2o.analytics.ingest.DeadLetterReason;
+import io.o2o.analytics.records.DeadLetter;
+import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.state.EventTimeBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -20,6 +24,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Decides, per device and in event time, which zone of a store it is in, and emits a {@link ZoneVisit} each
@@ -41,6 +46,12 @@ import org.apache.flink.util.Collector;
  */
 public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent, ZoneVisit> {
     private static final long serialVersionUID = 1L;
+
+    /** A device entering a zone, as it is decided: what zone occupancy counts. */
+    public static final OutputTag<ZoneSignal> ENTRIES = new OutputTag<>("zone-entries") {};
+
+    /** Readings that arrived behind the watermark: too late to place the device, as dead letters. */
+    public static final OutputTag<DeadLetter> LATE_READINGS = new OutputTag<>("late-zone-readings") {};
 
     private final EventTimeBuffer<StoreSensorEvent> pendingReadings = EventTimeBuffer.of(
             "pending-zone-readings", StoreSensorEvent.class, StoreSensorEvent::ts, ZonePresence::bySensor);
@@ -93,9 +104,10 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             return;
         }
         // Applying it now would rewrite decisions already taken; the watermark bound is the promise that
-        // this is rare. Counted, not dead-lettered: the router has already accepted it as a valid record.
+        // this is rare, and the dead letter says when it is not.
         if (reading.ts() <= ctx.timerService().currentWatermark()) {
             lateReadings.inc();
+            ctx.output(LATE_READINGS, late(reading, ctx.timerService().currentWatermark()));
             return;
         }
         pendingReadings.add(reading);
@@ -142,7 +154,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
                 heard.merge(reading.storeId(), 1, Integer::sum);
             }
             for (Map.Entry<String, Integer> store : heard.entrySet()) {
-                locate(store.getKey(), at, store.getValue(), recent, open, deviceId, out);
+                locate(store.getKey(), at, store.getValue(), recent, open, deviceId, ctx, out);
             }
         }
         expire(open, deviceId, horizon, out);
@@ -164,13 +176,14 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
      */
     private void locate(
             String storeId, long at, int readings, List<StoreSensorEvent> recent, Map<String, ZoneStay> open,
-            String deviceId, Collector<ZoneVisit> out) {
+            String deviceId, OnTimerContext ctx, Collector<ZoneVisit> out) {
         SortedMap<String, Double> signals = smoothedSignals(storeId, at, recent);
         ZoneStay stay = open.get(storeId);
         if (stay == null) {
             stay = ZoneStay.enteredAt(strongest(signals, null), at);
             stay.readings = readings;
             open.put(storeId, stay);
+            ctx.output(ENTRIES, ZoneSignal.entered(storeId, stay.zoneId, at));
             return;
         }
         stay.lastReadingAt = at;
@@ -190,6 +203,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             visit(out, deviceId, storeId, stay.zoneId, stay.enteredAt, stay.challengerSince,
                     stay.readings - stay.challengerReadings);
             stay.switchToChallenger();
+            ctx.output(ENTRIES, ZoneSignal.entered(storeId, stay.zoneId, stay.enteredAt));
             zoneSwitches.inc();
         }
     }
@@ -268,6 +282,17 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             int readings) {
         zoneVisits.inc();
         out.collect(ZoneVisit.of(deviceId, storeId, zoneId, enteredAt, exitedAt, readings));
+    }
+
+    /** Dated by the reading's own time: sensor readings do not carry their arrival. */
+    private static DeadLetter late(StoreSensorEvent reading, long watermark) {
+        String summary = String.format(Locale.ROOT,
+                "{\"sensorId\":\"%s\",\"storeId\":\"%s\",\"zoneId\":\"%s\",\"kind\":\"%s\",\"deviceHash\":\"%s\","
+                        + "\"rssi\":%d,\"ts\":%d}",
+                reading.sensorId(), reading.storeId(), reading.zoneId(), reading.kind(), reading.deviceId(),
+                reading.rssi(), reading.ts());
+        return new DeadLetter(InputTopic.STORE_SENSORS.defaultTopicName(), DeadLetterReason.LATE_EVENT.code(),
+                "event time " + reading.ts() + " is behind the watermark " + watermark, summary, reading.ts());
     }
 
     private static final Comparator<StoreSensorEvent> BY_SENSOR = Comparator.comparing(StoreSensorEvent::sensorId)

@@ -16,6 +16,7 @@ import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
+import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class DashboardsTest {
                 StoreTrafficAggregator.TRAFFIC, StoreTrafficAggregator.DWELL,
                 PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS,
                 O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
-                StoreOccupancyAggregator.MEASUREMENT);
+                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT);
         assertThat(written.all().values()).allSatisfy(m -> assertThat(m.fields()).isNotEmpty());
         // The harness inputs reach the fields written only sometimes (the mean lead of a period with
         // online-to-store conversions, the ratios of a period with visitors), so the dashboards are checked
@@ -68,6 +69,8 @@ class DashboardsTest {
         assertThat(customers.fields()).contains("member_transactions", "conversion_rate", "known_share");
         assertThat(customers.tags()).containsExactly("store");
         assertThat(written.get(StoreOccupancyAggregator.MEASUREMENT).fields()).contains("device_share");
+        assertThat(written.get(ZoneActivityAggregator.MEASUREMENT).fields()).contains("p90_s", "dwell_1_5m");
+        assertThat(written.get(ZoneActivityAggregator.MEASUREMENT).tags()).containsExactlyInAnyOrder("store", "zone");
     }
 
     @Test
@@ -147,10 +150,11 @@ class DashboardsTest {
         for (Measurement m : written.all().values()) {
             assertThat(shown).as("dashboards show " + m.name()).containsKey(m.name());
         }
-        // Every field of the traffic, health, O2O conversion and store customer measurements is on a panel; dwell
-        // shows mean, p50, p90 and max.
+        // Every field of the traffic, health, O2O conversion, store customer, occupancy and zone measurements is on
+        // a panel; dwell shows mean, p50, p90 and max.
         for (String measurement : List.of(StoreTrafficAggregator.TRAFFIC, PipelineHealthAggregator.HEALTH,
-                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT)) {
+                O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
+                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT)) {
             assertThat(shown.get(measurement)).as("fields of " + measurement + " on the dashboards")
                     .containsAll(written.get(measurement).fields());
         }

@@ -6,6 +6,7 @@ import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.OccupancySignal;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
+import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
@@ -14,6 +15,8 @@ import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.zones.ZoneSignal;
+import io.o2o.analytics.zones.ZoneVisit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +61,7 @@ final class WrittenMeasurements {
         points.addAll(o2oConversionPoints());
         points.addAll(storeCustomerPoints());
         points.addAll(storeOccupancyPoints());
+        points.addAll(zoneActivityPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -117,6 +121,22 @@ final class WrittenMeasurements {
             long enter = TEN_O_CLOCK + 10_000;
             harness.processElement(
                     OccupancySignal.device(StoreVisitEvent.of("enter", "d1", null, "sh-001", enter, enter, null)), enter);
+            harness.processWatermark(TEN_O_CLOCK + 10 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    /** A device entering a zone and one leaving it: every zone_activity field. */
+    private static List<MetricPoint> zoneActivityPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DECISION_DELAY)),
+                ZoneSignal::zoneKey,
+                Types.STRING)) {
+            harness.open();
+            long at = TEN_O_CLOCK + 10_000;
+            harness.processElement(ZoneSignal.entered("sh-001", "sh-001-checkout", at), at);
+            harness.processElement(ZoneSignal.left(
+                    ZoneVisit.of("d1", "sh-001", "sh-001-checkout", at - 90_000, at + 5_000, 4)), at + 5_000);
             harness.processWatermark(TEN_O_CLOCK + 10 * ONE_MINUTE);
             return harness.extractOutputValues();
         }

@@ -177,6 +177,36 @@ class ZonePresenceTest {
     }
 
     @Test
+    void everyZoneEntryIsAnnouncedWhenDecidedDatedWhenItBegan() throws Exception {
+        List<StoreSensorEvent> readings = movingFromTheEntranceToCosmetics(Duration.ofMinutes(5));
+        try (var harness = harness()) {
+            harness.open();
+            feed(harness, readings);
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<ZoneVisit> visits = harness.extractOutputValues();
+            assertThat(harness.getSideOutput(ZonePresence.ENTRIES)).extracting(r -> r.getValue())
+                    .containsExactly(
+                            ZoneSignal.entered(STORE, ENTRANCE, visits.get(0).enteredAt()),
+                            ZoneSignal.entered(STORE, COSMETICS, visits.get(1).enteredAt()));
+        }
+    }
+
+    @Test
+    void aReadingBehindTheWatermarkIsALateDeadLetter() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.processWatermark(new Watermark(at(ARRIVAL.plusMinutes(10))));
+            harness.processElement(beacon(ENTRANCE, -55, ARRIVAL), at(ARRIVAL));
+            assertThat(harness.getSideOutput(ZonePresence.LATE_READINGS)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().reason()).isEqualTo("late_event");
+                assertThat(r.getValue().topic()).isEqualTo("store-sensors");
+                assertThat(r.getValue().raw()).contains(ENTRANCE).contains("\"rssi\":-55");
+            });
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
     void aRealMoveMakesTwoZoneVisitsSwitchingWhenTheOtherZoneClearlyTookOver() throws Exception {
         Duration move = Duration.ofMinutes(5);
         List<StoreSensorEvent> readings = movingFromTheEntranceToCosmetics(move);

@@ -1,0 +1,14 @@
+package io.o2o.analytics.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One zone's entries and ended zone visits within one minute. A POJO for Flink's state serializer. */
+public class ZoneBucket {
+    public long entries;
+    public long exits;
+    /** Dwell of each zone visit that ended in this minute. */
+    public List<Long> dwellMillis = new ArrayList<>();
+
+    public ZoneBucket() {}
+}

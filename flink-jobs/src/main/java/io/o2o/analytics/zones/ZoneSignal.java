@@ -1,0 +1,30 @@
+package io.o2o.analytics.zones;
+
+/**
+ * A change of a zone's occupancy: a device entered it (its first reading in the store, or the instant its zone
+ * took over from another), or a zone visit ended, with its dwell.
+ */
+public record ZoneSignal(String storeId, String zoneId, long ts, boolean entry, long dwellMillis) {
+    private static final char SEPARATOR = '|';
+
+    public static ZoneSignal entered(String storeId, String zoneId, long at) {
+        return new ZoneSignal(storeId, zoneId, at, true, 0);
+    }
+
+    public static ZoneSignal left(ZoneVisit visit) {
+        return new ZoneSignal(visit.storeId(), visit.zoneId(), visit.exitedAt(), false, visit.dwellMillis());
+    }
+
+    /** Key of the zone metrics: store and zone. */
+    public static String zoneKey(ZoneSignal signal) {
+        return signal.storeId() + SEPARATOR + signal.zoneId();
+    }
+
+    public static String storeOf(String zoneKey) {
+        return zoneKey.substring(0, zoneKey.indexOf(SEPARATOR));
+    }
+
+    public static String zoneOf(String zoneKey) {
+        return zoneKey.substring(zoneKey.indexOf(SEPARATOR) + 1);
+    }
+}
