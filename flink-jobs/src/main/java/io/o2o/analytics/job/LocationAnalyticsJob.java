@@ -68,6 +68,8 @@ import org.apache.flink.util.Collector;
  *    -> journeys per customer (CEP) -> conversions (purchase grace, first decision) -> o2o conversions
  *    -> profile updates (+ the customers' online identifiers)
  *  visits (new or returning) + till transactions -> store customers per hour
+ *  door counters + entries and exits -> store occupancy per minute
+ *  store sensors, keyed by hashed MAC -> zone presence -> zone activity per minute; zone stays -> attribution
  * </pre>
  *
  * The source and the sinks are handed in, so tests run this very pipeline with their own; {@link #main}
