@@ -104,6 +104,11 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerAssignment> out) throws Exception {
         List<String> expiring = expiries.get(timestamp);
+        // A bounded input ends with the watermark at the end of time: the input ended, the people did not
+        // disappear. Expiring them then would split customers for nothing and date assignments months ahead.
+        if (expiring != null && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            expiring = null;
+        }
         if (expiring != null) {
             for (String node : new TreeSet<>(expiring)) {
                 IdentityNode state = nodes.get(node);

@@ -146,4 +146,21 @@ class IdentityResolverTest {
             assertThat(harness.numKeyedStateEntries()).as("everything expired").isZero();
         }
     }
+
+    @Test
+    void theEndOfABoundedInputExpiresNobody() throws Exception {
+        try (var harness = harness(16)) {
+            // The bridge would expire first and split its customer in two, were the end of the input an instant.
+            feed(harness, List.of(
+                    link("user:a", "device:bridge", MONDAY),
+                    link("device:bridge", "user:c", MONDAY),
+                    link("user:a", "wechat:x", MONDAY + 20 * ONE_DAY),
+                    link("user:c", "weibo:y", MONDAY + 20 * ONE_DAY)));
+            harness.processWatermark(Long.MAX_VALUE);
+            Map<String, String> customers = customerOf(harness.extractOutputValues());
+            assertThat(customers.get("user:a")).isEqualTo(customers.get("user:c")).isEqualTo(customers.get("weibo:y"));
+            assertThat(harness.extractOutputValues())
+                    .allSatisfy(a -> assertThat(a.ts()).isLessThanOrEqualTo(MONDAY + 20 * ONE_DAY));
+        }
+    }
 }

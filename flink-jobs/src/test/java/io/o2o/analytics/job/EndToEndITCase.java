@@ -169,7 +169,7 @@ class EndToEndITCase {
         assertThat(influx.queryLong(database, "SELECT count(\"p90_s\") FROM \"store_dwell\"")).isPositive();
         assertThat(influx.query(database, "SHOW TAG KEYS"))
                 .extracting(row -> row.get("tagKey"))
-                .containsOnly("store", "topic", "reason", "channel");
+                .containsOnly("store", "topic", "reason", "channel", "zone");
     }
 
     @Test
