@@ -20,8 +20,10 @@ import org.apache.flink.util.Collector;
  * <p>Why not a Flink window: decisions such as "this visit ended at 10:03" are emitted only after an exit
  * timeout, so they carry an event time older than the record's own timestamp. Bucketing by the decision's
  * time and waiting out the known delay gives every minute its exact count, emitted once, in order per key
- * (which lets a subclass keep running totals such as occupancy). An element that still arrives for an
- * emitted period is added to the oldest open one rather than lost, and counted in {@code lateToBucket}.
+ * (which lets a subclass keep running totals such as occupancy). An element decided only after its period
+ * was due goes to the period of its record timestamp (when it was
+ * decided), and one that arrives behind the watermark to the oldest open period, rather than lost; both are
+ * counted in {@code lateToBucket}.
  */
 public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT> {
     private static final long serialVersionUID = 1L;
@@ -67,6 +69,15 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
     public void processElement(IN element, Context ctx, Collector<OUT> out) throws Exception {
         long eventTime = eventTimeOf(element);
         long watermark = ctx.timerService().currentWatermark();
+        // Decided only after its period was due (a journey learnt through a late link): into the period it was
+        // decided in (its record timestamp), whether or not its own period was written yet, so that where it lands
+        // depends on the input alone and not on how far the watermark had got.
+        Long decidedAt = ctx.timestamp();
+        if (decidedAt != null && decidedAt >= finalisedBy(bucketStart(eventTime))) {
+            lateToBucket.inc();
+            eventTime = decidedAt;
+        }
+        // Arrived behind the watermark itself: the oldest open period, rather than lost.
         if (finalisedBy(bucketStart(eventTime)) <= watermark) {
             lateToBucket.inc();
             eventTime = watermark - delayMillis + 1;

@@ -1,6 +1,7 @@
 package io.o2o.analytics.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.o2o.analytics.journeys.JourneyMatch;
@@ -68,6 +69,30 @@ class O2oMetricsAggregatorsTest {
                     .containsEntry("mean_lead_s", 3600.0);
             assertThat(points).filteredOn(p -> p.tags().get("channel").equals("app")).singleElement()
                     .satisfies(p -> assertThat(p.fields()).containsEntry("revenue", 25.25));
+        }
+    }
+
+    @Test
+    void aConversionDecidedAfterItsHourWasWrittenCountsInTheHourItWasDecidedWhateverTheWatermark() throws Exception {
+        for (long watermarkAhead : new long[] {0, 20 * MINUTE}) {
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new KeyedProcessOperator<>(new O2oConversionAggregator(HOUR, DELAY)),
+                    O2oConversionAggregator::keyOf,
+                    Types.STRING)) {
+                h.open();
+                O2oConversion early = storeToOnline("sh-003", "app", TEN_O_CLOCK + 10 * MINUTE);
+                h.processElement(early, early.decidedAt());
+                long decidedAt = TEN_O_CLOCK + HOUR.toMillis() + DELAY.toMillis() + 5 * MINUTE;
+                h.processWatermark(decidedAt - 1 - watermarkAhead);
+                O2oConversion learntLate = new O2oConversion("store_to_online:late", JourneyMatch.STORE_TO_ONLINE, "c-3",
+                        "sh-003", "app", "view", "sku-3", TEN_O_CLOCK + 32 * MINUTE, 1, null, null, null, null, "t-9",
+                        TEN_O_CLOCK + 20 * MINUTE, 10.0, 1, null, null, 12 * MINUTE, decidedAt);
+                h.processElement(learntLate, decidedAt);
+                h.processWatermark(Long.MAX_VALUE);
+                assertThat(h.extractOutputValues()).extracting(MetricPoint::timestampMillis, p -> p.fields().get("store_to_online"))
+                        .as("watermark %d ahead", watermarkAhead)
+                        .containsExactly(tuple(TEN_O_CLOCK, 1L), tuple(TEN_O_CLOCK + HOUR.toMillis(), 1L));
+            }
         }
     }
 
