@@ -268,6 +268,16 @@ public final class JobOptions {
             .defaultValue(ZoneRules.defaults().exitTimeout())
             .withDescription("Event time without any in-store reading of a device after which it has left the store's zones.");
 
+    public static final ConfigOption<Integer> ZONES_QUEUE_MIN_DEVICES = ConfigOptions.key("zones.queue-min-devices")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Devices in a checkout zone from which a long enough wait is a queue (zone_activity.queue).");
+
+    public static final ConfigOption<Duration> ZONES_QUEUE_MIN_WAIT = ConfigOptions.key("zones.queue-min-wait")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(4))
+            .withDescription("Mean time in a checkout zone of the devices in it from which they are queueing.");
+
     public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
             .durationType()
             .defaultValue(Duration.ofDays(7))
@@ -323,7 +333,7 @@ public final class JobOptions {
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
-                ZONES_EXIT_TIMEOUT, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
+                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;

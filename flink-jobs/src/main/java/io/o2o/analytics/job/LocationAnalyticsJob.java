@@ -198,7 +198,9 @@ public final class LocationAnalyticsJob {
         DataStream<MetricPoint> zones = zoneVisits.getSideOutput(ZonePresence.ENTRIES)
                 .union(zoneVisits.map(ZoneSignal::left).uid("zone-exits").name("zone exits"))
                 .keyBy(ZoneSignal::zoneKey)
-                .process(new ZoneActivityAggregator(period, zoneRules.decisionDelay()))
+                .process(new ZoneActivityAggregator(period, zoneRules.decisionDelay(),
+                        ZoneActivityAggregator.checkoutZonesOf(fences), options.get(JobOptions.ZONES_QUEUE_MIN_DEVICES),
+                        options.get(JobOptions.ZONES_QUEUE_MIN_WAIT)))
                 .uid("zone-activity")
                 .name("zone activity per minute");
         DataStream<CustomerActivity> zoneStays = zoneVisits

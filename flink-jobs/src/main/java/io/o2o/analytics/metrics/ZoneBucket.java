@@ -9,6 +9,10 @@ public class ZoneBucket {
     public long exits;
     /** Dwell of each zone visit that ended in this minute. */
     public List<Long> dwellMillis = new ArrayList<>();
+    /** For a checkout zone: when each device that entered in this minute entered. */
+    public List<Long> enteredAt = new ArrayList<>();
+    /** For a checkout zone: when each device that left in this minute had entered. */
+    public List<Long> leftEnteredAt = new ArrayList<>();
 
     public ZoneBucket() {}
 }

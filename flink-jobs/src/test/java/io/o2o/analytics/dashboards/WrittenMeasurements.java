@@ -126,10 +126,11 @@ final class WrittenMeasurements {
         }
     }
 
-    /** A device entering a zone and one leaving it: every zone_activity field. */
+    /** A device entering a checkout zone and one leaving it: every zone_activity field, the queue signal too. */
     private static List<MetricPoint> zoneActivityPoints() throws Exception {
         try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DECISION_DELAY)),
+                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DECISION_DELAY,
+                        java.util.Set.of("sh-001-checkout"), 1, Duration.ofSeconds(30))),
                 ZoneSignal::zoneKey,
                 Types.STRING)) {
             harness.open();

@@ -7,6 +7,7 @@ import io.o2o.analytics.zones.ZoneVisit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -26,7 +27,8 @@ class ZoneActivityAggregatorTest {
     @Test
     void aMinuteCountsEntriesOccupancyAndTheDwellOfTheZoneVisitsThatEndedInIt() throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DELAY)),
+                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DELAY, Set.of(), 4,
+                        Duration.ofMinutes(4))),
                 ZoneSignal::zoneKey,
                 Types.STRING)) {
             h.open();
@@ -61,6 +63,33 @@ class ZoneActivityAggregatorTest {
                     .containsEntry("p90_s", 1240.0);
             assertThat(h.extractOutputValues()).as("a point every minute while someone is in the zone")
                     .extracting(MetricPoint::timestampMillis).contains(minute - 10 * MINUTE);
+            assertThat(last.fields()).as("not a checkout zone").doesNotContainKeys("queue", "mean_wait_s");
+        }
+    }
+
+    @Test
+    void aCheckoutZoneQueuesWhileEnoughDevicesHaveWaitedLongEnough() throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ZoneActivityAggregator(Duration.ofMinutes(1), DELAY, Set.of(ZONE), 3,
+                        Duration.ofMinutes(4))),
+                ZoneSignal::zoneKey,
+                Types.STRING)) {
+            h.open();
+            // Three devices join the line at 10:00, 10:01 and 10:02; the first pays and leaves at 10:06.
+            for (int i = 0; i < 3; i++) {
+                ZoneSignal joined = ZoneSignal.entered("sh-001", ZONE, TEN_O_CLOCK + i * MINUTE + SECOND);
+                h.processElement(joined, joined.ts());
+            }
+            ZoneSignal paid = left("d0", TEN_O_CLOCK + SECOND, TEN_O_CLOCK + 6 * MINUTE + SECOND);
+            h.processElement(paid, paid.ts());
+            h.processWatermark(TEN_O_CLOCK + 8 * MINUTE + DELAY.toMillis());
+
+            List<MetricPoint> points = h.extractOutputValues();
+            assertThat(points).extracting(p -> p.fields().get("queue"))
+                    .as("10:00 .. 10:07").containsExactly(0L, 0L, 0L, 0L, 0L, 1L, 0L, 0L);
+            // At the end of the 10:05 minute the three have waited 5:59, 4:59 and 3:59: 4:59 on average.
+            assertThat(points.get(5).fields()).containsEntry("mean_wait_s", 300.0 - 1.0).containsEntry("occupancy", 3L);
+            assertThat(points.get(6).fields()).containsEntry("occupancy", 2L);
         }
     }
 }
