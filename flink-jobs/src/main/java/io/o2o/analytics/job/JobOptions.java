@@ -278,6 +278,16 @@ public final class JobOptions {
             .defaultValue(Duration.ofMinutes(4))
             .withDescription("Mean time in a checkout zone of the devices in it from which they are queueing.");
 
+    public static final ConfigOption<Integer> MERCHANDISING_MIN_DWELLERS = ConfigOptions.key("merchandising.min-dwellers")
+            .intType()
+            .defaultValue(5)
+            .withDescription("Dwellers per zone and period from which a zone that hardly sells is flagged (attention_without_sales); fewer, with sales, is sales_without_attention.");
+
+    public static final ConfigOption<Double> MERCHANDISING_LOW_CONVERSION = ConfigOptions.key("merchandising.low-conversion")
+            .doubleType()
+            .defaultValue(0.1)
+            .withDescription("Receipts per dweller below which a zone with enough dwellers draws attention without sales.");
+
     public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
             .durationType()
             .defaultValue(Duration.ofDays(7))
@@ -333,7 +343,8 @@ public final class JobOptions {
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
-                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
+                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, MERCHANDISING_MIN_DWELLERS,
+                MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;

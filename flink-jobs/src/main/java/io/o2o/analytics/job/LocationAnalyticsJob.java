@@ -20,12 +20,15 @@ import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.metrics.MerchandisingAggregator;
+import io.o2o.analytics.metrics.MerchandisingSignal;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.ReturningVisitors;
@@ -203,6 +206,24 @@ public final class LocationAnalyticsJob {
                         options.get(JobOptions.ZONES_QUEUE_MIN_WAIT)))
                 .uid("zone-activity")
                 .name("zone activity per minute");
+        DataStream<MetricPoint> merchandising = zoneVisits
+                .flatMap((ZoneVisit visit, Collector<MerchandisingSignal> out) ->
+                        MerchandisingSignal.attention(visit).forEach(out::collect))
+                .returns(MerchandisingSignal.class)
+                .uid("zone-attention")
+                .name("zone attention")
+                .union(pings.getSideOutput(InputRouter.POS)
+                        .flatMap((PosTransaction tx, Collector<MerchandisingSignal> out) ->
+                                MerchandisingSignal.sales(tx).forEach(out::collect))
+                        .returns(MerchandisingSignal.class)
+                        .uid("zone-sales")
+                        .name("zone sales"))
+                .keyBy(MerchandisingSignal::zoneKey)
+                .process(new MerchandisingAggregator(options.get(JobOptions.O2O_METRICS_PERIOD), zoneRules.decisionDelay(),
+                        options.get(JobOptions.MERCHANDISING_MIN_DWELLERS),
+                        options.get(JobOptions.MERCHANDISING_LOW_CONVERSION)))
+                .uid("merchandising")
+                .name("merchandising per hour");
         DataStream<CustomerActivity> zoneStays = zoneVisits
                 .map(visit -> CustomerActivity.zone(visit, zoneRules.decisionDelay()))
                 .returns(CustomerActivity.class)
@@ -211,7 +232,7 @@ public final class LocationAnalyticsJob {
         DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, zoneStays, assignments, rules.decisionDelay());
         DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
-        traffic.union(health, o2o, customers, occupancy, zones).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+        traffic.union(health, o2o, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**

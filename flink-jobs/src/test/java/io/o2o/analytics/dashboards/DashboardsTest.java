@@ -15,6 +15,7 @@ import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
+import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
 import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
@@ -57,7 +58,8 @@ class DashboardsTest {
                 StoreTrafficAggregator.TRAFFIC, StoreTrafficAggregator.DWELL,
                 PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS,
                 O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
-                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT);
+                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT,
+                MerchandisingAggregator.MEASUREMENT);
         assertThat(written.all().values()).allSatisfy(m -> assertThat(m.fields()).isNotEmpty());
         // The harness inputs reach the fields written only sometimes (the mean lead of a period with
         // online-to-store conversions, the ratios of a period with visitors), so the dashboards are checked
@@ -154,7 +156,8 @@ class DashboardsTest {
         // a panel; dwell shows mean, p50, p90 and max.
         for (String measurement : List.of(StoreTrafficAggregator.TRAFFIC, PipelineHealthAggregator.HEALTH,
                 O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
-                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT)) {
+                StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT,
+                MerchandisingAggregator.MEASUREMENT)) {
             assertThat(shown.get(measurement)).as("fields of " + measurement + " on the dashboards")
                     .containsAll(written.get(measurement).fields());
         }

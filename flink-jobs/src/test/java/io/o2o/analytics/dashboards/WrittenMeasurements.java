@@ -3,6 +3,8 @@ package io.o2o.analytics.dashboards;
 import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.metrics.MerchandisingAggregator;
+import io.o2o.analytics.metrics.MerchandisingSignal;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.OccupancySignal;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
@@ -12,6 +14,8 @@ import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomerEvent;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
+import io.o2o.analytics.records.PosTransaction;
+import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
@@ -62,6 +66,7 @@ final class WrittenMeasurements {
         points.addAll(storeCustomerPoints());
         points.addAll(storeOccupancyPoints());
         points.addAll(zoneActivityPoints());
+        points.addAll(merchandisingPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -139,6 +144,27 @@ final class WrittenMeasurements {
             harness.processElement(ZoneSignal.left(
                     ZoneVisit.of("d1", "sh-001", "sh-001-checkout", at - 90_000, at + 5_000, 4)), at + 5_000);
             harness.processWatermark(TEN_O_CLOCK + 10 * ONE_MINUTE);
+            return harness.extractOutputValues();
+        }
+    }
+
+    /** A device dwelling in a zone and a receipt for a SKU shown there: every merchandising field. */
+    private static List<MetricPoint> merchandisingPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MerchandisingAggregator(Duration.ofHours(1), DECISION_DELAY, 1, 0.1)),
+                MerchandisingSignal::zoneKey,
+                Types.STRING)) {
+            harness.open();
+            long at = TEN_O_CLOCK + 10_000;
+            for (MerchandisingSignal signal : MerchandisingSignal.attention(
+                    ZoneVisit.of("d1", "sh-001", "sh-001-display", at - 120_000, at, 4))) {
+                harness.processElement(signal, at);
+            }
+            for (MerchandisingSignal signal : MerchandisingSignal.sales(new PosTransaction("t-1", "sh-001", null, 10.0,
+                    List.of(new PosItem("sku-1", "sh-001-display", 1)), at))) {
+                harness.processElement(signal, at);
+            }
+            harness.processWatermark(Long.MAX_VALUE);
             return harness.extractOutputValues();
         }
     }
