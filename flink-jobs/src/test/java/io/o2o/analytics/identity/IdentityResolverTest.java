@@ -125,14 +125,19 @@ class IdentityResolverTest {
         }
     }
 
+    /** One customer whose two halves only a device seen once, long before, holds together. */
+    private static List<IdentityEdge> bridgedCustomer() {
+        return List.of(
+                link("user:a", "device:bridge", MONDAY),
+                link("device:bridge", "user:c", MONDAY),
+                link("user:a", "wechat:x", MONDAY + 20 * ONE_DAY),
+                link("user:c", "weibo:y", MONDAY + 20 * ONE_DAY));
+    }
+
     @Test
     void identifiersUnseenForTheTtlAreForgottenAndTheirCustomerSplits() throws Exception {
         try (var harness = harness(16)) {
-            feed(harness, List.of(
-                    link("user:a", "device:bridge", MONDAY),
-                    link("device:bridge", "user:c", MONDAY),
-                    link("user:a", "wechat:x", MONDAY + 20 * ONE_DAY),
-                    link("user:c", "weibo:y", MONDAY + 20 * ONE_DAY)));
+            feed(harness, bridgedCustomer());
             harness.processWatermark(MONDAY + 20 * ONE_DAY);
             String customer = customerOf(harness.extractOutputValues()).get("user:a");
             assertThat(customerOf(harness.extractOutputValues()).get("weibo:y")).isEqualTo(customer);
@@ -151,11 +156,7 @@ class IdentityResolverTest {
     void theEndOfABoundedInputExpiresNobody() throws Exception {
         try (var harness = harness(16)) {
             // The bridge would expire first and split its customer in two, were the end of the input an instant.
-            feed(harness, List.of(
-                    link("user:a", "device:bridge", MONDAY),
-                    link("device:bridge", "user:c", MONDAY),
-                    link("user:a", "wechat:x", MONDAY + 20 * ONE_DAY),
-                    link("user:c", "weibo:y", MONDAY + 20 * ONE_DAY)));
+            feed(harness, bridgedCustomer());
             harness.processWatermark(Long.MAX_VALUE);
             Map<String, String> customers = customerOf(harness.extractOutputValues());
             assertThat(customers.get("user:a")).isEqualTo(customers.get("user:c")).isEqualTo(customers.get("weibo:y"));
