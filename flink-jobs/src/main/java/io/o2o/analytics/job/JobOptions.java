@@ -278,6 +278,21 @@ public final class JobOptions {
             .defaultValue(Duration.ofMinutes(4))
             .withDescription("Mean time in a checkout zone of the devices in it from which they are queueing.");
 
+    public static final ConfigOption<Integer> STAFF_LEARNING_DAYS = ConfigOptions.key("staff.learning-days")
+            .intType()
+            .defaultValue(7)
+            .withDescription("Days a device is watched in a store before it can be judged staff, and the window of days it is judged on.");
+
+    public static final ConfigOption<Double> STAFF_OPEN_HOURS_SHARE = ConfigOptions.key("staff.open-hours-share")
+            .doubleType()
+            .defaultValue(0.6)
+            .withDescription("Share of a store's opening hours a device must be heard in for the day to be a staff day.");
+
+    public static final ConfigOption<Double> STAFF_DAY_SHARE = ConfigOptions.key("staff.day-share")
+            .doubleType()
+            .defaultValue(0.6)
+            .withDescription("Share of the learning days that must be staff days for the device to be staff; its readings then leave the zone figures.");
+
     public static final ConfigOption<Integer> MERCHANDISING_MIN_DWELLERS = ConfigOptions.key("merchandising.min-dwellers")
             .intType()
             .defaultValue(5)
@@ -343,7 +358,8 @@ public final class JobOptions {
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
-                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, MERCHANDISING_MIN_DWELLERS,
+                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
+                STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,
                 PROGRESS_INTERVAL));

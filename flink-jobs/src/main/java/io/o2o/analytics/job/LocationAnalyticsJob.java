@@ -34,6 +34,7 @@ import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.ReturningVisitors;
 import io.o2o.analytics.visits.VisitDetector;
 import io.o2o.analytics.visits.VisitRules;
+import io.o2o.analytics.zones.StaffFilter;
 import io.o2o.analytics.zones.ZonePresence;
 import io.o2o.analytics.zones.ZoneRules;
 import io.o2o.analytics.zones.ZoneSignal;
@@ -169,6 +170,11 @@ public final class LocationAnalyticsJob {
                 .filter(reading -> reading.deviceId() != null)
                 .uid("device-readings")
                 .name("device readings")
+                .keyBy(ZonePresence::deviceOf)
+                .process(new StaffFilter(fences, options.get(JobOptions.STAFF_LEARNING_DAYS),
+                        options.get(JobOptions.STAFF_OPEN_HOURS_SHARE), options.get(JobOptions.STAFF_DAY_SHARE)))
+                .uid("staff-filter")
+                .name("leave out staff")
                 .keyBy(ZonePresence::deviceOf)
                 .process(new ZonePresence(zoneRules))
                 .uid("zone-presence")

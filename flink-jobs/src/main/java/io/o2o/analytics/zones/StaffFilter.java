@@ -1,0 +1,123 @@
+package io.o2o.analytics.zones;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.fence.StoreFence;
+import io.o2o.analytics.records.StoreSensorEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps staff out of the zone figures: a device heard in a store during most of its opening hours on most days
+ * is the phone (or badge) of someone who works there, and its readings of that store no longer reach zone
+ * presence. The rule (docs/zones.md): after a learning period of {@code learningDays} days since the device was
+ * first heard in the store, it is staff there when, of the last {@code learningDays} days, at least
+ * {@code staffDayShare} were staff days, a staff day being one on which it was heard in at least
+ * {@code openHoursShare} of the store's opening hours. The verdict is taken again at the first reading of each
+ * local day, so a staff member who leaves the job becomes a shopper again once the window has passed.
+ *
+ * <p>Keyed by the hashed device id. State per device and store: the hours heard per day of the window and the
+ * verdict (processing-time TTL of the window and a day). Stores without opening hours in the fence file keep
+ * every reading (there is no working day to measure against). Excluded readings are counted
+ * ({@code staffReadings}), not dead-lettered: they are valid, and left out by a rule.
+ */
+public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, StoreSensorEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final int learningDays;
+    private final double openHoursShare;
+    private final double staffDayShare;
+    /** Per store with opening hours: its time zone, and its opening and closing hour of day. */
+    private final Map<String, String[]> openingHours;
+
+    private transient MapState<String, StaffPresence> presence;
+    private transient Counter staffReadings;
+
+    public StaffFilter(FenceCatalog fences, int learningDays, double openHoursShare, double staffDayShare) {
+        if (learningDays < 1 || !(openHoursShare > 0 && openHoursShare <= 1) || !(staffDayShare > 0 && staffDayShare <= 1)) {
+            throw new IllegalArgumentException("learningDays must be >= 1 and both shares in (0, 1]");
+        }
+        this.learningDays = learningDays;
+        this.openHoursShare = openHoursShare;
+        this.staffDayShare = staffDayShare;
+        this.openingHours = new HashMap<>();
+        for (StoreFence store : fences.stores()) {
+            store.property("openingHours").ifPresent(hours -> openingHours.put(store.id(), new String[] {
+                store.property("timezone").orElse("UTC"), hours.substring(0, 5), hours.substring(6)}));
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MapStateDescriptor<String, StaffPresence> descriptor = new MapStateDescriptor<>(
+                "staff-presence", Types.STRING, TypeInformation.of(StaffPresence.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(learningDays + 1L)).build());
+        presence = getRuntimeContext().getMapState(descriptor);
+        staffReadings = getRuntimeContext().getMetricGroup().counter("staffReadings");
+    }
+
+    @Override
+    public void processElement(StoreSensorEvent reading, Context ctx, Collector<StoreSensorEvent> out) throws Exception {
+        String[] hours = openingHours.get(reading.storeId());
+        if (hours == null) {
+            out.collect(reading);
+            return;
+        }
+        ZonedDateTime local = Instant.ofEpochMilli(reading.ts()).atZone(ZoneId.of(hours[0]));
+        long day = local.toLocalDate().toEpochDay();
+        StaffPresence store = presence.get(reading.storeId());
+        if (store == null) {
+            store = new StaffPresence();
+            store.firstDay = day;
+        }
+        if (day > store.judgedDay) {
+            judge(store, day, openHoursPerDay(hours));
+        }
+        if (withinOpeningHours(local.toLocalTime(), hours)) {
+            store.hoursByDay.merge(day, 1L << local.getHour(), (a, b) -> a | b);
+        }
+        presence.put(reading.storeId(), store);
+        if (store.staff) {
+            staffReadings.inc();
+            return;
+        }
+        out.collect(reading);
+    }
+
+    /** The verdict for {@code today}, from the complete days before it. */
+    private void judge(StaffPresence store, long today, int openHours) {
+        store.hoursByDay.keySet().removeIf(day -> day < today - learningDays);
+        long staffDays = store.hoursByDay.entrySet().stream()
+                .filter(e -> e.getKey() < today)
+                .filter(e -> Long.bitCount(e.getValue()) >= openHoursShare * openHours)
+                .count();
+        store.staff = today - store.firstDay >= learningDays && staffDays >= staffDayShare * learningDays;
+        store.judgedDay = today;
+    }
+
+    private static boolean withinOpeningHours(LocalTime time, String[] hours) {
+        LocalTime opens = LocalTime.parse(hours[1]);
+        return !time.isBefore(opens) && (hours[2].equals("24:00") || time.isBefore(LocalTime.parse(hours[2])));
+    }
+
+    /** Whole and started hours the store is open in a day: the hours a staff day is measured against. */
+    private static int openHoursPerDay(String[] hours) {
+        int opens = LocalTime.parse(hours[1]).getHour();
+        int closes = hours[2].equals("24:00") ? 24 : LocalTime.parse(hours[2]).getHour()
+                + (LocalTime.parse(hours[2]).getMinute() > 0 ? 1 : 0);
+        return Math.max(1, closes - opens);
+    }
+}

@@ -1,0 +1,96 @@
+package io.o2o.analytics.zones;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.fence.FenceFileException;
+import io.o2o.analytics.records.StoreSensorEvent;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Staff of sh-001 (open 10:00-22:00, Shanghai time) against shoppers, over the days of a learning period. */
+class StaffFilterTest {
+    private static final FenceCatalog FENCES = sampleCity();
+    private static final String STORE = "sh-001";
+    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
+    private static final LocalDate MONDAY = LocalDate.of(2026, 3, 2);
+
+    private static FenceCatalog sampleCity() {
+        try {
+            return FenceCatalog.load(FenceCatalog.SAMPLE_CITY);
+        } catch (FenceFileException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long at(int day, int hour, int minute) {
+        return MONDAY.plusDays(day).atTime(LocalTime.of(hour, minute)).atZone(SHANGHAI).toInstant().toEpochMilli();
+    }
+
+    private static StoreSensorEvent heard(String device, long at) {
+        return new StoreSensorEvent("sh-001-entrance-beacon", STORE, "sh-001-entrance", ZoneRules.BLE_BEACON, device,
+                -60, null, null, at);
+    }
+
+    /** Heard every 20 minutes from {@code fromHour} to {@code toHour} on each of the days. */
+    private static List<StoreSensorEvent> presentDaily(String device, int days, int fromHour, int toHour) {
+        List<StoreSensorEvent> readings = new ArrayList<>();
+        for (int day = 0; day < days; day++) {
+            for (int hour = fromHour; hour < toHour; hour++) {
+                for (int minute = 0; minute < 60; minute += 20) {
+                    readings.add(heard(device, at(day, hour, minute)));
+                }
+            }
+        }
+        return readings;
+    }
+
+    private static List<StoreSensorEvent> passed(List<StoreSensorEvent> readings) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StaffFilter(FENCES, 7, 0.6, 0.6)), StoreSensorEvent::deviceId, Types.STRING)) {
+            h.open();
+            for (StoreSensorEvent reading : readings) {
+                h.processElement(reading, reading.ts());
+            }
+            return h.extractOutputValues();
+        }
+    }
+
+    @Test
+    void someoneHeardMostOfTheOpeningHoursOnMostDaysIsStaffOnceTheLearningPeriodIsOver() throws Exception {
+        List<StoreSensorEvent> shifts = presentDaily("staff", 9, 10, 19);
+        List<StoreSensorEvent> passed = passed(shifts);
+        long eighthDay = at(7, 0, 0);
+        assertThat(passed).as("the learning period").hasSize((int) shifts.stream().filter(r -> r.ts() < eighthDay).count());
+        assertThat(passed).allSatisfy(r -> assertThat(r.ts()).isLessThan(eighthDay));
+    }
+
+    @Test
+    void aShopperHeardAnHourADayAndAPartTimerOnTwoDaysAWeekStayInTheFigures() throws Exception {
+        List<StoreSensorEvent> shopper = presentDaily("shopper", 9, 15, 16);
+        assertThat(passed(shopper)).hasSameSizeAs(shopper);
+        List<StoreSensorEvent> partTimer = new ArrayList<>();
+        for (StoreSensorEvent r : presentDaily("part-timer", 9, 10, 20)) {
+            int weekday = (int) ((r.ts() - at(0, 0, 0)) / Duration.ofDays(1).toMillis());
+            if (weekday % 7 < 2) {
+                partTimer.add(r);
+            }
+        }
+        assertThat(passed(partTimer)).hasSameSizeAs(partTimer);
+    }
+
+    @Test
+    void hoursOutsideTheOpeningHoursDoNotMakeAStaffDay() throws Exception {
+        // The early cleaner's phone: heard 06:00-10:00 every day, before the store opens.
+        List<StoreSensorEvent> night = new ArrayList<>(presentDaily("cleaner", 9, 6, 10));
+        assertThat(passed(night)).hasSameSizeAs(night);
+    }
+}
