@@ -50,6 +50,7 @@ public final class CitySimulator {
         List<TrueConversion> conversions = new ArrayList<>();
         List<TrueOfflineToOnline> offlineToOnline = new ArrayList<>();
         List<TrueIdentity> identities = new ArrayList<>();
+        List<TrueZoneStay> zoneStays = new ArrayList<>();
         Map<String, Integer> journeyCounts = new TreeMap<>();
         for (JourneyKind kind : JourneyKind.values()) {
             journeyCounts.put(kind.name().toLowerCase(Locale.ROOT), 0);
@@ -60,6 +61,7 @@ public final class CitySimulator {
             visits.addAll(outcome.visits());
             passBys.addAll(outcome.passBys());
             identities.addAll(outcome.identities());
+            zoneStays.addAll(outcome.zoneStays());
             if (outcome.conversion() != null) {
                 conversions.add(outcome.conversion());
             }
@@ -88,7 +90,7 @@ public final class CitySimulator {
         List<String> storeIds = fences.stores().stream().map(StoreFence::id).toList();
         GroundTruth truth = new GroundTruth(
                 settings, storeIds, visits, passBys, entries, badRecords, conversions, offlineToOnline, identities,
-                new TreeMap<>(journeyCounts), perTopic);
+                new TreeMap<>(journeyCounts), perTopic, zoneStays);
         return new Simulation(records, truth);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
  * @param conversion the online-to-offline journey, or null
  * @param offlineToOnline the online activity after a visit, or null
  * @param identities the groups of identifiers their evidence connects
+ * @param zoneStays where a phone with Bluetooth on truly stood in the zones of the stores entered, in time order
  */
 record CustomerOutcome(
         Customer customer,
@@ -20,4 +21,5 @@ record CustomerOutcome(
         List<TruePassBy> passBys,
         TrueConversion conversion,
         TrueOfflineToOnline offlineToOnline,
-        List<TrueIdentity> identities) {}
+        List<TrueIdentity> identities,
+        List<TrueZoneStay> zoneStays) {}

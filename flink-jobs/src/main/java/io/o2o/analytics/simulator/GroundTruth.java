@@ -35,6 +35,8 @@ import java.util.function.Function;
  * @param identities per customer, the groups of identifiers its evidence connects
  * @param journeys how many customers followed each journey
  * @param recordsPerTopic how many records each input topic received, bad ones included
+ * @param zoneStays where customers with Bluetooth on truly stood in a store's zones, in customer order and, per
+ *     customer, in time order
  */
 public record GroundTruth(
         SimulationSettings settings,
@@ -47,7 +49,8 @@ public record GroundTruth(
         List<TrueOfflineToOnline> offlineToOnline,
         List<TrueIdentity> identities,
         SortedMap<String, Integer> journeys,
-        Map<InputTopic, Long> recordsPerTopic) {
+        Map<InputTopic, Long> recordsPerTopic,
+        List<TrueZoneStay> zoneStays) {
 
     public GroundTruth {
         storeIds = List.copyOf(storeIds);
@@ -65,6 +68,16 @@ public record GroundTruth(
             topics.put(topic, recordsPerTopic.getOrDefault(topic, 0L));
         }
         recordsPerTopic = Collections.unmodifiableMap(topics);
+        zoneStays = List.copyOf(zoneStays);
+    }
+
+    /** How many zone stays each zone had, by zone id; zones nobody stood in are left out. */
+    public SortedMap<String, Long> zoneStaysPerZone() {
+        SortedMap<String, Long> counts = new TreeMap<>();
+        for (TrueZoneStay stay : zoneStays) {
+            counts.merge(stay.zoneId(), 1L, Long::sum);
+        }
+        return counts;
     }
 
     /** Dwell statistics of one store's visits, in milliseconds; the median is the lower middle value. */
@@ -169,6 +182,17 @@ public record GroundTruth(
             putInstant(node, "enter", entry.enterMillis());
             putInstant(node, "exit", entry.exitMillis());
         }
+        ArrayNode zoneStayArray = root.putArray("zoneStays");
+        for (TrueZoneStay stay : zoneStays) {
+            ObjectNode node = zoneStayArray.addObject()
+                    .put("customerId", stay.customerId())
+                    .put("mac", stay.mac())
+                    .put("storeId", stay.storeId())
+                    .put("zoneId", stay.zoneId());
+            putInstant(node, "enter", stay.enterMillis());
+            putInstant(node, "exit", stay.exitMillis());
+            node.put("dwellMillis", stay.dwellMillis());
+        }
         ArrayNode conversionArray = root.putArray("conversions");
         for (TrueConversion conversion : conversions) {
             ObjectNode node = conversionArray.addObject()
@@ -237,6 +261,7 @@ public record GroundTruth(
         node.put("visits", visits.size())
                 .put("passBys", passBys.size())
                 .put("entries", entries.size())
+                .put("zoneStays", zoneStays.size())
                 .put("conversions", conversions.size())
                 .put("purchases", conversions.stream().filter(c -> c.purchaseMillis() != null).count())
                 .put("identifiableConversions", identifiableConversions().size())

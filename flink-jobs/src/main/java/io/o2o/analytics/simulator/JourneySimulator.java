@@ -101,6 +101,7 @@ final class JourneySimulator {
         private final List<TrueEntry> entries = new ArrayList<>();
         private final List<StoreSpan> visits = new ArrayList<>();
         private final List<TruePassBy> passBys = new ArrayList<>();
+        private final List<TrueZoneStay> zoneStays = new ArrayList<>();
         private final List<OnlineActivity> onlineActivity = new ArrayList<>();
         /** The visit an online engagement led to, for O2O visitors. */
         private StoreVisit engagedVisit;
@@ -132,7 +133,8 @@ final class JourneySimulator {
                             v.span().from(), v.span().to(), evidence.linked(phone, v.span().to())))
                     .toList();
             return new CustomerOutcome(customer, walk, sink.records(), entries, trueVisits, passBys,
-                    conversion(evidence, phone), offlineToOnline, evidence.identities(customer.customerId()));
+                    conversion(evidence, phone), offlineToOnline, evidence.identities(customer.customerId()),
+                    zoneStays);
         }
 
         /**
@@ -261,6 +263,10 @@ final class JourneySimulator {
             pings(trajectory, truth);
             for (StoreSpan inside : truth.inside()) {
                 inStoreSensors(trajectory, inside);
+                if (customer.bluetoothOn()) {
+                    // Computed beside the records from the true path alone: it draws nothing and changes none.
+                    zoneStays.addAll(ZoneTruth.stays(customer, trajectory, inside.site(), inside.span(), city));
+                }
             }
             return truth;
         }

@@ -9,6 +9,7 @@ import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
 import io.o2o.analytics.simulator.TrueConversion;
+import io.o2o.analytics.simulator.TrueZoneStay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,6 +193,82 @@ class SimulatedCityITCase {
         assertThat(groupsOfCustomer).hasSameSizeAs(groups);
     }
 
+    /**
+     * The engine's {@code zone_activity} against the truth's zone stays of phones with Bluetooth on, per zone over
+     * the run. The truth is exact; the engine sees beacons about every 30 s, smooths them over 60 s and switches
+     * zone only after a 20 s hold, and it also places phones heard only by Wi-Fi. So the comparison is made where
+     * it is fair, with tolerances measured on this run (docs/simulator.md, "Zone stays"):
+     * <ul>
+     *   <li>Entrance zones are left out: most true entrance stays are a few seconds' walk through the door, which
+     *       no beacon hears, while Wi-Fi probes of a phone standing outside every zone name the entrance (the
+     *       store's default zone), so the engine's entrance visits are of another kind.
+     *   <li>"Settled" stays, of two minutes or more, are the ones the engine must find: by then at least three
+     *       beacon readings have come, the 60 s mean has caught up and the 20 s hold has passed. Shorter stays
+     *       (walking past a shelf) are found or not depending on where the readings fall.
+     *   <li>Wi-Fi-only phones (Wi-Fi on 80 %, Bluetooth on 60 %, drawn independently: 0.32 / 0.6 = 0.53 of them per
+     *       Bluetooth phone) make zone visits of their own, from their probes, which the truth leaves out.
+     * </ul>
+     */
+    @Test
+    void zoneVisitsAndDwellMatchTheTrueZoneStays() {
+        final long settled = 120_000;
+        final double wifiOnlyPerBluetoothPhone = 0.8 * 0.4 / 0.6;
+        SortedMap<String, double[]> engine = new TreeMap<>(); // zone -> {visits, dwell seconds}
+        for (String line : atParallelism2.metrics()) {
+            if (line.startsWith("zone_activity,")) {
+                String zone = line.split(" ")[0].replaceAll(".*,zone=([^,]+).*", "$1");
+                long visits = field(line, "visits");
+                double[] sums = engine.computeIfAbsent(zone, z -> new double[2]);
+                sums[0] += visits;
+                sums[1] += visits > 0 ? number(line, "mean_s") * visits : 0;
+            }
+        }
+        SortedMap<String, double[]> truth = new TreeMap<>(); // zone -> {settled stays, their dwell seconds}
+        for (TrueZoneStay stay : atParallelism2.truth().zoneStays()) {
+            double[] sums = truth.computeIfAbsent(stay.zoneId(), z -> new double[2]);
+            if (stay.dwellMillis() >= settled) {
+                sums[0]++;
+                sums[1] += stay.dwellMillis() / 1000.0;
+            }
+        }
+        double[] engineTotal = new double[2];
+        double[] truthTotal = new double[2];
+        java.util.Set<String> zones = new java.util.TreeSet<>(engine.keySet());
+        zones.addAll(truth.keySet());
+        zones.removeIf(zone -> zone.endsWith("-entrance"));
+        int comparedDwell = 0;
+        for (String zone : zones) {
+            double[] e = engine.getOrDefault(zone, new double[2]);
+            double[] t = truth.getOrDefault(zone, new double[2]);
+            for (int i = 0; i < 2; i++) {
+                engineTotal[i] += e[i];
+                truthTotal[i] += t[i];
+            }
+            // Every settled stay is a zone visit (measured: in every zone). One per zone may go: two stays in a zone
+            // around a detour to the next one shorter than a switch needs are one visit for the engine.
+            assertThat(e[0]).as("zone visits in %s", zone).isGreaterThanOrEqualTo(t[0] - 1);
+            if (t[0] >= 5) {
+                // Measured: 10 zones, -24 % (sh-029-aisle, 1061 s against 1397 s) to +13 %; the engine's share of
+                // Wi-Fi-only and short visits varies by zone.
+                double trueMean = t[1] / t[0];
+                assertThat(e[1] / e[0]).as("mean zone dwell (s) in %s", zone).isCloseTo(trueMean, within(trueMean * 0.3));
+                comparedDwell++;
+            }
+        }
+        double expectedVisits = truthTotal[0] * (1 + wifiOnlyPerBluetoothPhone);
+        double engineMean = engineTotal[1] / engineTotal[0];
+        double trueMean = truthTotal[1] / truthTotal[0];
+        assertThat(truthTotal[0]).isGreaterThan(100);
+        assertThat(comparedDwell).isGreaterThanOrEqualTo(5);
+        // Measured 257 against 248 (+4 %; 162 settled stays): the short stays the engine happens to find, and the
+        // sampling noise of the phone shares among a few hundred visitors.
+        assertThat(engineTotal[0]).isCloseTo(expectedVisits, within(expectedVisits * 0.15));
+        // Measured 930 s against 995 s (-7 %): a visit starts at the reading that places or switches the device (a
+        // switch 30-60 s after the true move, the 60 s mean catching up and the 20 s hold) and ends at its last
+        // reading (up to 39 s before the exit); Wi-Fi-only visits, a probe a minute and two to switch, lose more.
+        assertThat(engineMean).isCloseTo(trueMean, within(trueMean * 0.15));
+    }
+
     private static String asTheEngineNamesIt(String identifier, IdentifierHasher hasher) {
         String kind = identifier.substring(0, identifier.indexOf(':'));
         String id = identifier.substring(identifier.indexOf(':') + 1);
@@ -321,6 +398,16 @@ class SimulatedCityITCase {
         for (String field : line.split(" ")[1].split(",")) {
             if (field.startsWith(name + "=")) {
                 return Long.parseLong(field.substring(name.length() + 1, field.length() - 1));
+            }
+        }
+        throw new AssertionError("no field " + name + " in " + line);
+    }
+
+    /** A numeric field, integer ({@code 3i}) or floating point. */
+    private static double number(String line, String name) {
+        for (String field : line.split(" ")[1].split(",")) {
+            if (field.startsWith(name + "=")) {
+                return Double.parseDouble(field.substring(name.length() + 1).replaceAll("i$", ""));
             }
         }
         throw new AssertionError("no field " + name + " in " + line);
