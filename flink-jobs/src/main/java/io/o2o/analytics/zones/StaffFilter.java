@@ -40,8 +40,30 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
     private final int learningDays;
     private final double openHoursShare;
     private final double staffDayShare;
-    /** Per store with opening hours: its time zone, and its opening and closing hour of day. */
-    private final Map<String, String[]> openingHours;
+    /** Per store with opening hours: parsed once, read at every reading. */
+    private final Map<String, StoreHours> openingHours;
+
+    /**
+     * A store's opening hours in its time zone.
+     *
+     * @param closes null for a store open until midnight ({@code 24:00})
+     * @param hoursPerDay whole and started hours open in a day: what a staff day is measured against
+     */
+    record StoreHours(ZoneId zone, LocalTime opens, LocalTime closes, int hoursPerDay) implements java.io.Serializable {
+
+        /** From the fence file's {@code HH:mm-HH:mm} and IANA time zone. */
+        static StoreHours parse(String hours, String zone) {
+            LocalTime opens = LocalTime.parse(hours.substring(0, 5));
+            String end = hours.substring(6);
+            LocalTime closes = end.equals("24:00") ? null : LocalTime.parse(end);
+            int closingHour = closes == null ? 24 : closes.getHour() + (closes.getMinute() > 0 ? 1 : 0);
+            return new StoreHours(ZoneId.of(zone), opens, closes, Math.max(1, closingHour - opens.getHour()));
+        }
+
+        boolean open(LocalTime time) {
+            return !time.isBefore(opens) && (closes == null || time.isBefore(closes));
+        }
+    }
 
     private transient MapState<String, StaffPresence> presence;
     private transient Counter staffReadings;
@@ -55,8 +77,8 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         this.staffDayShare = staffDayShare;
         this.openingHours = new HashMap<>();
         for (StoreFence store : fences.stores()) {
-            store.property("openingHours").ifPresent(hours -> openingHours.put(store.id(), new String[] {
-                store.property("timezone").orElse("UTC"), hours.substring(0, 5), hours.substring(6)}));
+            store.property("openingHours").ifPresent(hours -> openingHours.put(
+                    store.id(), StoreHours.parse(hours, store.property("timezone").orElse("UTC"))));
         }
     }
 
@@ -71,12 +93,12 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
 
     @Override
     public void processElement(StoreSensorEvent reading, Context ctx, Collector<StoreSensorEvent> out) throws Exception {
-        String[] hours = openingHours.get(reading.storeId());
+        StoreHours hours = openingHours.get(reading.storeId());
         if (hours == null) {
             out.collect(reading);
             return;
         }
-        ZonedDateTime local = Instant.ofEpochMilli(reading.ts()).atZone(ZoneId.of(hours[0]));
+        ZonedDateTime local = Instant.ofEpochMilli(reading.ts()).atZone(hours.zone());
         long day = local.toLocalDate().toEpochDay();
         StaffPresence store = presence.get(reading.storeId());
         if (store == null) {
@@ -84,9 +106,9 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             store.firstDay = day;
         }
         if (day > store.judgedDay) {
-            judge(store, day, openHoursPerDay(hours));
+            judge(store, day, hours.hoursPerDay());
         }
-        if (withinOpeningHours(local.toLocalTime(), hours)) {
+        if (hours.open(local.toLocalTime())) {
             store.hoursByDay.merge(day, 1L << local.getHour(), (a, b) -> a | b);
         }
         presence.put(reading.storeId(), store);
@@ -106,18 +128,5 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
                 .count();
         store.staff = today - store.firstDay >= learningDays && staffDays >= staffDayShare * learningDays;
         store.judgedDay = today;
-    }
-
-    private static boolean withinOpeningHours(LocalTime time, String[] hours) {
-        LocalTime opens = LocalTime.parse(hours[1]);
-        return !time.isBefore(opens) && (hours[2].equals("24:00") || time.isBefore(LocalTime.parse(hours[2])));
-    }
-
-    /** Whole and started hours the store is open in a day: the hours a staff day is measured against. */
-    private static int openHoursPerDay(String[] hours) {
-        int opens = LocalTime.parse(hours[1]).getHour();
-        int closes = hours[2].equals("24:00") ? 24 : LocalTime.parse(hours[2]).getHour()
-                + (LocalTime.parse(hours[2]).getMinute() > 0 ? 1 : 0);
-        return Math.max(1, closes - opens);
     }
 }
