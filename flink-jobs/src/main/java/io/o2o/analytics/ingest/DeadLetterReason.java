@@ -24,7 +24,9 @@ public enum DeadLetterReason {
      */
     DUPLICATE_EVENT,
     /** Identity evidence refused because it would give a customer more identifiers than the cap allows. */
-    MERGE_REFUSED;
+    MERGE_REFUSED,
+    /** An offer rule change that does not validate (the detail says every problem); the previous rules keep running. */
+    INVALID_RULE;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,10 +5,15 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.o2o.analytics.journeys.CustomerActivity;
+import io.o2o.analytics.offers.OfferRuleChange;
+import io.o2o.analytics.offers.OfferRuleException;
+import io.o2o.analytics.offers.OfferRuleParser;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.IdentityLink;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.MarketingPreference;
 import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.records.PosTransaction;
@@ -35,11 +40,14 @@ public final class InputParser implements Serializable {
     static final Set<String> SENSOR_KINDS = Set.of("wifi_probe", "ble_beacon", "wearable", "door_counter");
     static final Set<String> CHANNELS = Set.of("app", "wechat", "weibo", "web", "mini_program");
     static final Set<String> ACTIONS = Set.of("view", "cart", "coupon_claim", "order", "login");
+    static final Set<String> CONSENT = Set.of(CustomerActivity.OPT_IN, CustomerActivity.OPT_OUT);
     static final Set<String> IDENTITY_KINDS = Set.of("user", "member", "device", "phone", "wechat", "weibo");
 
     private final IdentifierHasher hasher;
     private final Set<String> knownStoreIds;
     private final long maxFutureSkewMillis;
+    /** Validates changes on the offer-rules topic; null for a parser of behaviour only, which rejects them. */
+    private final OfferRuleParser offerRules;
 
     private transient ObjectMapper mapper;
 
@@ -48,9 +56,16 @@ public final class InputParser implements Serializable {
      * @param maxFutureSkew how far an event's time may lie after the record's arrival time (clock skew)
      */
     public InputParser(IdentifierHasher hasher, Set<String> knownStoreIds, Duration maxFutureSkew) {
+        this(hasher, knownStoreIds, maxFutureSkew, null);
+    }
+
+    /** @param offerRules validates the changes of the {@code offer-rules} topic against the fence file */
+    public InputParser(IdentifierHasher hasher, Set<String> knownStoreIds, Duration maxFutureSkew,
+            OfferRuleParser offerRules) {
         this.hasher = hasher;
         this.knownStoreIds = Set.copyOf(knownStoreIds);
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.offerRules = offerRules;
     }
 
     public Ingested parse(RawRecord raw) {
@@ -65,6 +80,8 @@ public final class InputParser implements Serializable {
                 case ONLINE_EVENTS -> Ingested.of(raw, online(json, raw));
                 case POS_TRANSACTIONS -> Ingested.of(raw, pos(json, raw));
                 case IDENTITY_LINKS -> Ingested.of(raw, link(json, raw));
+                case MARKETING_PREFERENCES -> Ingested.of(raw, preference(json, raw));
+                case OFFER_RULES -> Ingested.of(raw, ruleChange(raw));
             };
         } catch (JsonProcessingException e) {
             return reject(raw, DeadLetterReason.MALFORMED_JSON, e.getOriginalMessage());
@@ -160,6 +177,42 @@ public final class InputParser implements Serializable {
 
     private IdentityLink link(JsonNode json, RawRecord raw) {
         return new IdentityLink(identity(json, "a"), identity(json, "b"), timestamp(json, raw));
+    }
+
+    private MarketingPreference preference(JsonNode json, RawRecord raw) {
+        String identifier = identity(json, "identifier");
+        boolean consent = oneOf(json, "consent", CONSENT).equals(CustomerActivity.OPT_IN);
+        List<String> segments = new ArrayList<>();
+        JsonNode list = json.get("segments");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new Rejection(DeadLetterReason.INVALID_VALUE, "'segments' must be an array of texts");
+            }
+            for (JsonNode segment : list) {
+                if (!segment.isTextual() || segment.asText().isBlank()) {
+                    throw new Rejection(DeadLetterReason.INVALID_VALUE, "'segments' must be an array of texts");
+                }
+                segments.add(segment.asText());
+            }
+        }
+        return new MarketingPreference(identifier, consent, List.copyOf(segments), timestamp(json, raw));
+    }
+
+    /** The whole record is the rule; every problem goes into the dead letter's detail. */
+    private OfferRuleChange ruleChange(RawRecord raw) {
+        if (offerRules == null) {
+            throw new Rejection(DeadLetterReason.INVALID_RULE, "this parser validates no offer rules");
+        }
+        try {
+            OfferRuleChange change = offerRules.parseChange(raw.value());
+            if (change.ts() > raw.timestampMillis() + maxFutureSkewMillis) {
+                throw new Rejection(DeadLetterReason.TIMESTAMP_IN_FUTURE, "rule change dated "
+                        + (change.ts() - raw.timestampMillis()) / 1000 + " s after the record arrived");
+            }
+            return change;
+        } catch (OfferRuleException e) {
+            throw new Rejection(DeadLetterReason.INVALID_RULE, String.join("; ", e.problems()));
+        }
     }
 
     /** {@code kind:id}, with device and phone ids replaced by their keyed hash. */

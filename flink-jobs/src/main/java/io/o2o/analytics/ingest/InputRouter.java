@@ -1,9 +1,11 @@
 package io.o2o.analytics.ingest;
 
 import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.offers.OfferRuleChange;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.IdentityLink;
 import io.o2o.analytics.records.LbsPing;
+import io.o2o.analytics.records.MarketingPreference;
 import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreSensorEvent;
@@ -28,6 +30,8 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
     public static final OutputTag<OnlineEvent> ONLINE = new OutputTag<>("online-events") {};
     public static final OutputTag<PosTransaction> POS = new OutputTag<>("pos-transactions") {};
     public static final OutputTag<IdentityLink> LINKS = new OutputTag<>("identity-links") {};
+    public static final OutputTag<MarketingPreference> PREFERENCES = new OutputTag<>("marketing-preferences") {};
+    public static final OutputTag<OfferRuleChange> RULE_CHANGES = new OutputTag<>("offer-rules") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<HealthTick> HEALTH = new OutputTag<>("health") {};
 
@@ -73,6 +77,8 @@ public class InputRouter extends ProcessFunction<Ingested, LbsPing> {
             case ONLINE_EVENTS -> ctx.output(ONLINE, in.online());
             case POS_TRANSACTIONS -> ctx.output(POS, in.pos());
             case IDENTITY_LINKS -> ctx.output(LINKS, in.link());
+            case MARKETING_PREFERENCES -> ctx.output(PREFERENCES, in.preference());
+            case OFFER_RULES -> ctx.output(RULE_CHANGES, in.ruleChange());
         }
     }
 

@@ -87,6 +87,17 @@ public final class JobOptions {
             .defaultValue("profile-updates")
             .withDescription("Output topic: store visits and purchases of known customers, for the online profile.");
 
+    public static final ConfigOption<String> TOPIC_GEO_OFFERS = ConfigOptions.key("topic.geo-offers")
+            .stringType()
+            .defaultValue("geo-offers")
+            .withDescription("Output topic: geo-offers to send, written exactly once (Kafka transactions, committed on "
+                    + "checkpoints; read it with isolation.level=read_committed).");
+
+    public static final ConfigOption<String> TOPIC_OFFER_AUDIT = ConfigOptions.key("topic.offer-audit")
+            .stringType()
+            .defaultValue("offer-audit")
+            .withDescription("Output topic: every offer decision (sent, suppressed and why, redeemed), for the audit.");
+
     public static final ConfigOption<String> TOPIC_CUSTOMER_ASSIGNMENTS = ConfigOptions.key(
                     "topic.customer-assignments")
             .stringType()
@@ -303,6 +314,52 @@ public final class JobOptions {
             .defaultValue(0.1)
             .withDescription("Receipts per dweller below which a zone with enough dwellers draws attention without sales.");
 
+    public static final ConfigOption<String> OFFERS_RULES = ConfigOptions.key("offers.rules")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Offer rules file (path, or classpath: resource; docs/offers.md), validated at start and in "
+                    + "effect until changed on the offer-rules topic. Default: the sample city's example rules with the "
+                    + "sample fences, none otherwise; 'none' for none.");
+
+    public static final ConfigOption<Duration> OFFERS_ENGAGEMENT_WINDOW = ConfigOptions.key("offers.engagement-window")
+            .durationType()
+            .defaultValue(Duration.ofDays(3))
+            .withDescription("Longest time from an online engagement to a near-store moment that an "
+                    + "engaged_then_near rule may ask for (its CEP window).");
+
+    public static final ConfigOption<Integer> OFFERS_MAX_PER_CUSTOMER_PER_DAY = ConfigOptions.key(
+                    "offers.max-per-customer-per-day")
+            .intType()
+            .defaultValue(3)
+            .withDescription("Most offers to one customer in any 24 hours, over all rules (0: no cap).");
+
+    public static final ConfigOption<Duration> OFFERS_STORE_COOLDOWN = ConfigOptions.key("offers.store-cooldown")
+            .durationType()
+            .defaultValue(Duration.ofHours(4))
+            .withDescription("Least time between two offers to one customer for the same store.");
+
+    public static final ConfigOption<String> OFFERS_QUIET_HOURS = ConfigOptions.key("offers.quiet-hours")
+            .stringType()
+            .defaultValue("22:00-08:00")
+            .withDescription("Local time of day (each store's time zone) when no offer is sent, HH:mm-HH:mm, or none.");
+
+    public static final ConfigOption<Duration> OFFERS_FRESHNESS = ConfigOptions.key("offers.freshness")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(15))
+            .withDescription("A moment the engine learns later than this after it happened fires no offer.");
+
+    public static final ConfigOption<Duration> OFFERS_REDEMPTION_WINDOW = ConfigOptions.key("offers.redemption-window")
+            .durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("How long after an offer a purchase at its store counts as its redemption, unless the "
+                    + "rule says (redeemWithin).");
+
+    public static final ConfigOption<String> OFFERS_TRANSACTIONAL_ID_PREFIX = ConfigOptions.key(
+                    "offers.transactional-id-prefix")
+            .stringType()
+            .defaultValue("o2o-geo-offers")
+            .withDescription("Kafka transactional id prefix of the geo-offers sink; unique per job on a cluster.");
+
     public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
             .durationType()
             .defaultValue(Duration.ofDays(7))
@@ -352,7 +409,7 @@ public final class JobOptions {
         options.addAll(INPUT_TOPICS.values());
         options.addAll(List.of(
                 TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
-                TOPIC_PROFILE_UPDATES, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
+                TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
@@ -361,7 +418,9 @@ public final class JobOptions {
                 ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
                 STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
-                RETURNING_WINDOW, METRICS_PERIOD,
+                RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,
+                OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
+                OFFERS_TRANSACTIONAL_ID_PREFIX, METRICS_PERIOD,
                 PROGRESS_INTERVAL));
         return options;
     }

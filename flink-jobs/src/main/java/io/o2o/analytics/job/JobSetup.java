@@ -64,7 +64,10 @@ public final class JobSetup {
         this.parser = new InputParser(
                 hasher,
                 fences.stores().stream().map(StoreFence::id).collect(Collectors.toSet()),
-                options.get(JobOptions.MAX_FUTURE_SKEW));
+                options.get(JobOptions.MAX_FUTURE_SKEW),
+                LocationAnalyticsJob.offerRuleParser(options, fences));
+        // A rules file that does not validate stops the submission here, with every problem named.
+        LocationAnalyticsJob.fileRules(options, fences);
     }
 
     public static JobSetup fromArguments(String[] args, Map<String, String> environment) {

@@ -4,6 +4,8 @@ import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.journeys.ProfileUpdate;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.offers.GeoOffer;
+import io.o2o.analytics.offers.OfferDecision;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.StoreVisitEvent;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -18,9 +20,12 @@ public record JobSinks(
         Sink<MetricPoint> metrics,
         Sink<CustomerAssignment> customerAssignments,
         Sink<O2oConversion> conversions,
-        Sink<ProfileUpdate> profileUpdates) {
+        Sink<ProfileUpdate> profileUpdates,
+        Sink<GeoOffer> geoOffers,
+        Sink<OfferDecision> offerAudit) {
 
     public JobSinks withMetrics(Sink<MetricPoint> replacement) {
-        return new JobSinks(visits, deadLetters, replacement, customerAssignments, conversions, profileUpdates);
+        return new JobSinks(visits, deadLetters, replacement, customerAssignments, conversions, profileUpdates,
+                geoOffers, offerAudit);
     }
 }

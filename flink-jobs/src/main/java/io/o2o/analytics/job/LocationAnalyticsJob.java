@@ -23,7 +23,16 @@ import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.MerchandisingSignal;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.OffersAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
+import io.o2o.analytics.offers.GeoOffer;
+import io.o2o.analytics.offers.GeoOffers;
+import io.o2o.analytics.offers.OfferDecision;
+import io.o2o.analytics.offers.OfferEngine;
+import io.o2o.analytics.offers.OfferPolicy;
+import io.o2o.analytics.offers.OfferRuleChange;
+import io.o2o.analytics.offers.OfferRuleException;
+import io.o2o.analytics.offers.OfferRuleParser;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
@@ -40,6 +49,9 @@ import io.o2o.analytics.zones.ZoneRules;
 import io.o2o.analytics.zones.ZoneSignal;
 import io.o2o.analytics.zones.ZoneVisit;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -81,6 +93,13 @@ import org.apache.flink.util.Collector;
  */
 public final class LocationAnalyticsJob {
     public static final String JOB_NAME = "o2o-location-analytics";
+
+    /** The example rules for the sample fences (geo-fences/data/sample-city-offers.json). */
+    public static final String SAMPLE_CITY_OFFERS = "classpath:fences/sample-city-offers.json";
+
+    /** Visit decisions that geo-offers act on as they happen. */
+    private static final Set<String> STORE_MOMENTS =
+            Set.of(StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.PASS_BY);
 
     private final Configuration options;
     private final FenceCatalog fences;
@@ -235,25 +254,30 @@ public final class LocationAnalyticsJob {
                 .returns(CustomerActivity.class)
                 .uid("zone-visits-as-activity")
                 .name("zone visits as activity");
-        DataStream<MetricPoint> o2o = followJourneys(pings, visitEvents, zoneStays, assignments, rules.decisionDelay());
+        DataStream<CustomerActivity> zoneEntries = zoneVisits.getSideOutput(ZonePresence.ENTRIES)
+                .map(entry -> CustomerActivity.zoneEntry(entry.deviceId(), entry.storeId(), entry.zoneId(), entry.ts()))
+                .returns(CustomerActivity.class)
+                .uid("zone-entries-as-activity")
+                .name("zone entries as activity");
+        SingleOutputStreamOperator<CustomerActivity> attributed =
+                attributeToCustomers(pings, visitEvents, zoneStays.union(zoneEntries), assignments, rules.decisionDelay());
+        DataStream<MetricPoint> o2o = followJourneys(attributed, assignments, rules.decisionDelay());
+        DataStream<MetricPoint> offers = geoOffers(attributed, assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
         DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
-        traffic.union(health, o2o, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+        traffic.union(health, o2o, offers, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**
-     * Online activity, visits and member purchases, each attributed to its customer, then the journeys between
-     * online and store per customer (docs/journeys.md): conversions and profile updates out, and the O2O
-     * metrics returned.
+     * Online activity, visits, member purchases, zone stays, the live store moments and marketing preferences,
+     * each attributed to its customer (docs/journeys.md).
      */
-    private DataStream<MetricPoint> followJourneys(
+    private SingleOutputStreamOperator<CustomerActivity> attributeToCustomers(
             SingleOutputStreamOperator<LbsPing> pings,
             DataStream<StoreVisitEvent> visitEvents,
-            DataStream<CustomerActivity> zoneStays,
+            DataStream<CustomerActivity> zoneActivity,
             DataStream<CustomerAssignment> assignments,
             Duration decisionDelay) {
-        Duration window = options.get(JobOptions.O2O_WINDOW);
-        Duration grace = options.get(JobOptions.O2O_PURCHASE_GRACE);
         DataStream<CustomerActivity> online = selectAs(pings.getSideOutput(InputRouter.ONLINE),
                 event -> CustomerActivity.ACTIVITY_ACTIONS.contains(event.action()), CustomerActivity::online,
                 CustomerActivity.class, "online-activity");
@@ -262,19 +286,37 @@ public final class LocationAnalyticsJob {
         DataStream<CustomerActivity> visits = selectAs(visitEvents,
                 event -> StoreVisitEvent.VISIT.equals(event.type()),
                 visit -> CustomerActivity.visit(visit, decisionDelay), CustomerActivity.class, "visits-as-activity");
-
-        SingleOutputStreamOperator<CustomerActivity> attributed = online.union(purchases, visits, zoneStays)
+        DataStream<CustomerActivity> storeMoments = selectAs(visitEvents,
+                event -> STORE_MOMENTS.contains(event.type()),
+                event -> CustomerActivity.storeMoment(event, decisionDelay), CustomerActivity.class, "store-moments");
+        DataStream<CustomerActivity> preferences = pings.getSideOutput(InputRouter.PREFERENCES)
+                .map(CustomerActivity::preference)
+                .uid("preferences-as-activity")
+                .name("preferences as activity");
+        return online.union(purchases, visits, zoneActivity, storeMoments, preferences)
                 .keyBy(CustomerActivity::identifier)
                 .connect(assignments.keyBy(CustomerAssignment::node))
-                .process(new CustomerAttribution(
-                        window, options.get(JobOptions.O2O_MAX_ACTIVITIES), options.get(JobOptions.IDENTITY_TTL)))
+                .process(new CustomerAttribution(options.get(JobOptions.O2O_WINDOW),
+                        options.get(JobOptions.O2O_MAX_ACTIVITIES), options.get(JobOptions.IDENTITY_TTL)))
                 .uid("attribute-to-customers")
                 .name("attribute to customers");
+    }
 
-        DataStream<O2oConversion> conversions = CustomerJourneys.conversions(attributed, window, grace);
+    /**
+     * The journeys between online and store per customer (docs/journeys.md): conversions and profile updates out,
+     * and the O2O metrics returned.
+     */
+    private DataStream<MetricPoint> followJourneys(SingleOutputStreamOperator<CustomerActivity> attributed,
+            DataStream<CustomerAssignment> assignments, Duration decisionDelay) {
+        Duration window = options.get(JobOptions.O2O_WINDOW);
+        Duration grace = options.get(JobOptions.O2O_PURCHASE_GRACE);
+        DataStream<CustomerActivity> journeySteps = attributed.filter(CustomerActivity::isJourneyStep)
+                .uid("journey-steps")
+                .name("journey steps");
+        DataStream<O2oConversion> conversions = CustomerJourneys.conversions(journeySteps, window, grace);
         conversions.sinkTo(sinks.conversions()).uid("o2o-conversions-sink").name("o2o conversions");
 
-        attributed.filter(activity -> activity.isVisit() || activity.isPurchase() || activity.isZoneVisit())
+        journeySteps.filter(activity -> activity.isVisit() || activity.isPurchase() || activity.isZoneVisit())
                 .uid("store-activity")
                 .name("store activity")
                 .keyBy(CustomerActivity::customerId)
@@ -296,6 +338,61 @@ public final class LocationAnalyticsJob {
                         options.get(JobOptions.O2O_METRICS_PERIOD), grace.plus(decisionDelay)))
                 .uid("o2o-conversion-metrics")
                 .name("o2o conversions per hour");
+    }
+
+    /**
+     * Geo-offers (docs/offers.md): the rules of the rules file and of the offer-rules topic over the customers'
+     * moments; offers out exactly once, every decision to the audit, and the offers metrics returned.
+     */
+    private DataStream<MetricPoint> geoOffers(DataStream<CustomerActivity> attributed,
+            DataStream<CustomerAssignment> assignments, DataStream<OfferRuleChange> ruleChanges) {
+        OfferRuleParser parser = offerRuleParser(options, fences);
+        List<String> fileRules = fileRules(options, fences).stream().map(OfferRuleChange::ruleJson).toList();
+        LocalTime[] quiet = OfferPolicy.parseQuietHours(options.get(JobOptions.OFFERS_QUIET_HOURS));
+        OfferPolicy policy = new OfferPolicy(options.get(JobOptions.OFFERS_MAX_PER_CUSTOMER_PER_DAY),
+                options.get(JobOptions.OFFERS_STORE_COOLDOWN), quiet[0], quiet[1], options.get(JobOptions.OFFERS_FRESHNESS),
+                options.get(JobOptions.OFFERS_REDEMPTION_WINDOW));
+        SingleOutputStreamOperator<OfferDecision> decisions = GeoOffers.decisions(attributed, assignments, ruleChanges,
+                new OfferEngine(parser, fileRules, policy, fences, options.get(JobOptions.IDENTITY_TTL)),
+                options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
+        decisions.sinkTo(sinks.offerAudit()).uid("offer-audit-sink").name("offer audit");
+        decisions.filter(OfferDecision::sent)
+                .uid("sent-offers")
+                .name("sent offers")
+                .map(GeoOffer::of)
+                .uid("sent-offers-as-geo-offers")
+                .name("geo-offers")
+                .sinkTo(sinks.geoOffers())
+                .uid("geo-offers-sink")
+                .name("geo-offers");
+        return decisions.keyBy(OffersAggregator::keyOf)
+                // Decisions leave the engine at their own event time: a period is complete once the watermark passes it.
+                .process(new OffersAggregator(options.get(JobOptions.METRICS_PERIOD), Duration.ZERO))
+                .uid("offers-metrics")
+                .name("offers per minute");
+    }
+
+    public static OfferRuleParser offerRuleParser(Configuration options, FenceCatalog fences) {
+        return new OfferRuleParser(fences, options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
+    }
+
+    /**
+     * The rules file's rules ({@code offers.rules}); with the sample fences and no file named, the sample city's
+     * example rules.
+     *
+     * @throws IllegalArgumentException naming every problem of the file
+     */
+    public static List<OfferRuleChange> fileRules(Configuration options, FenceCatalog fences) {
+        String location = options.getOptional(JobOptions.OFFERS_RULES)
+                .orElse(options.get(JobOptions.FENCES).equals(FenceCatalog.SAMPLE_CITY) ? SAMPLE_CITY_OFFERS : "none");
+        if (location.equals("none")) {
+            return List.of();
+        }
+        try {
+            return offerRuleParser(options, fences).load(location);
+        } catch (OfferRuleException e) {
+            throw new IllegalArgumentException("Offer rules rejected: " + e.getMessage(), e);
+        }
     }
 
     /** Occupancy by the door counters beside that of the phones inside, per store and minute. */

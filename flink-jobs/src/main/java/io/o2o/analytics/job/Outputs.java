@@ -6,12 +6,15 @@ import io.o2o.analytics.journeys.ProfileUpdate;
 import io.o2o.analytics.job.JobOptions.OutputKind;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.offers.GeoOffer;
+import io.o2o.analytics.offers.OfferDecision;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.sink.JsonLinesFileSink;
 import io.o2o.analytics.sink.JsonSerialization;
 import io.o2o.analytics.sink.influx.InfluxDbSink;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -39,8 +42,8 @@ public final class Outputs {
     }
 
     public JobSinks sinks() {
-        return new JobSinks(
-                visits(), deadLetters(), metrics(), customerAssignments(), conversions(), profileUpdates());
+        return new JobSinks(visits(), deadLetters(), metrics(), customerAssignments(), conversions(), profileUpdates(),
+                geoOffers(), offerAudit());
     }
 
     public Sink<StoreVisitEvent> visits() {
@@ -73,6 +76,30 @@ public final class Outputs {
                 : new JsonLinesFileSink<>(outputDir(), "profile-updates");
     }
 
+    /**
+     * Exactly once: a restart must not send an offer twice. The records become visible to read_committed
+     * consumers when the checkpoint that covers them completes.
+     */
+    public Sink<GeoOffer> geoOffers() {
+        if (kind() != OutputKind.kafka) {
+            return new JsonLinesFileSink<>(outputDir(), "geo-offers");
+        }
+        return KafkaSink.<GeoOffer>builder()
+                .setBootstrapServers(options.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(serializer(options.get(JobOptions.TOPIC_GEO_OFFERS), GeoOffer::customerId))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(options.get(JobOptions.OFFERS_TRANSACTIONAL_ID_PREFIX))
+                // Within the broker's transaction.max.timeout.ms (15 minutes by default), and well above a checkpoint.
+                .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    public Sink<OfferDecision> offerAudit() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_OFFER_AUDIT), OfferDecision::customerId)
+                : new JsonLinesFileSink<>(outputDir(), "offer-audit");
+    }
+
     public boolean metricsToInfluxDb() {
         return options.getOptional(JobOptions.INFLUXDB_URL).isPresent();
     }
@@ -95,9 +122,12 @@ public final class Outputs {
                         + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "', customer assignments -> '"
                         + options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS) + "', conversions -> '"
                         + options.get(JobOptions.TOPIC_O2O_CONVERSIONS) + "', profile updates -> '"
-                        + options.get(JobOptions.TOPIC_PROFILE_UPDATES) + "'"
-                : "visits, dead letters, customer assignments, conversions, profile updates -> " + outputDir().resolve(
-                        "{visits,dead-letters,customer-assignments,o2o-conversions,profile-updates}-*.jsonl");
+                        + options.get(JobOptions.TOPIC_PROFILE_UPDATES) + "', geo-offers -> '"
+                        + options.get(JobOptions.TOPIC_GEO_OFFERS) + "' (exactly once), offer audit -> '"
+                        + options.get(JobOptions.TOPIC_OFFER_AUDIT) + "'"
+                : "visits, dead letters, customer assignments, conversions, profile updates, geo-offers, offer audit -> "
+                        + outputDir().resolve("{visits,dead-letters,customer-assignments,o2o-conversions,"
+                                + "profile-updates,geo-offers,offer-audit}-*.jsonl");
         String metrics = metricsToInfluxDb()
                 ? "metrics -> InfluxDB " + options.get(JobOptions.INFLUXDB_URL) + " bucket "
                         + options.get(JobOptions.INFLUXDB_BUCKET)
@@ -106,16 +136,19 @@ public final class Outputs {
     }
 
     private <T> Sink<T> kafka(String topic, KeyOf<T> keyOf) {
-        JsonSerialization<T> value = new JsonSerialization<>();
         return KafkaSink.<T>builder()
                 .setBootstrapServers(options.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(keyOf)
-                        .setValueSerializationSchema(value)
-                        .build())
+                .setRecordSerializer(serializer(topic, keyOf))
                 // Output records carry deterministic ids, so consumers can drop what a replay repeats.
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    private static <T> KafkaRecordSerializationSchema<T> serializer(String topic, KeyOf<T> keyOf) {
+        return KafkaRecordSerializationSchema.<T>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(keyOf)
+                .setValueSerializationSchema(new JsonSerialization<T>())
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package io.o2o.analytics.journeys;
 
+import io.o2o.analytics.records.MarketingPreference;
 import io.o2o.analytics.records.OnlineEvent;
 import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.records.PosTransaction;
@@ -15,7 +16,9 @@ import java.util.Set;
  *
  * <p>One record type with nullable members (as {@code Ingested}), so that Flink serialises it as a POJO.
  *
- * @param kind {@link #ONLINE}, {@link #VISIT}, {@link #PURCHASE} or {@link #ZONE_VISIT}
+ * @param kind {@link #ONLINE}, {@link #VISIT}, {@link #PURCHASE} or {@link #ZONE_VISIT}, the journey steps; or a
+ *     live moment that only geo-offers act on ({@link #ENTER}, {@link #EXIT}, {@link #PASS_BY}, {@link #ZONE_ENTRY}),
+ *     or a {@link #PREFERENCE}
  * @param eventId deterministic, the same for every copy of one activity
  * @param identifier the identifier it was seen under: {@code user:}, {@code device:} or {@code member:}
  * @param customerId the customer of {@code identifier} when the engine attributed it, or null before
@@ -25,6 +28,8 @@ import java.util.Set;
  * @param zoneId for a zone visit, its zone
  * @param exitedAt for a visit or zone visit, its exit
  * @param dwellMillis for a visit or zone visit, its dwell
+ * @param segments for a marketing preference, the CRM segments (its consent is the {@code action}: {@link #OPT_IN}
+ *     or {@link #OPT_OUT})
  */
 public record CustomerActivity(
         String kind,
@@ -42,12 +47,21 @@ public record CustomerActivity(
         Long dwellMillis,
         String txId,
         Double amount,
-        List<PosItem> items) {
+        List<PosItem> items,
+        List<String> segments) {
 
     public static final String ONLINE = "online";
     public static final String VISIT = "visit";
     public static final String PURCHASE = "purchase";
     public static final String ZONE_VISIT = "zone_visit";
+    public static final String ENTER = "enter";
+    public static final String EXIT = "exit";
+    public static final String PASS_BY = "pass_by";
+    public static final String ZONE_ENTRY = "zone_entry";
+    public static final String PREFERENCE = "preference";
+
+    public static final String OPT_IN = "opt_in";
+    public static final String OPT_OUT = "opt_out";
 
     /** Online actions that show interest in buying, and so can bring a customer to a store. */
     public static final Set<String> ENGAGEMENT_ACTIONS = Set.of("view", "cart", "coupon_claim");
@@ -59,7 +73,7 @@ public record CustomerActivity(
         String id = "online:" + event.userId() + ':' + event.ts() + ':' + event.channel() + ':' + event.action()
                 + ':' + event.sku();
         return new CustomerActivity(ONLINE, id, "user:" + event.userId(), null, event.ts(), event.ts(),
-                event.channel(), event.action(), event.sku(), event.storeId(), null, null, null, null, null, null);
+                event.channel(), event.action(), event.sku(), event.storeId(), null, null, null, null, null, null, null);
     }
 
     /**
@@ -69,7 +83,7 @@ public record CustomerActivity(
     public static CustomerActivity visit(StoreVisitEvent visit, Duration decisionDelay) {
         return new CustomerActivity(VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
                 visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), null, visit.exitedAt(),
-                visit.dwellMillis(), null, null, null);
+                visit.dwellMillis(), null, null, null, null);
     }
 
     /**
@@ -79,19 +93,50 @@ public record CustomerActivity(
     public static CustomerActivity zone(ZoneVisit visit, Duration decisionDelay) {
         return new CustomerActivity(ZONE_VISIT, visit.eventId(), "device:" + visit.deviceId(), null, visit.enteredAt(),
                 visit.exitedAt() + decisionDelay.toMillis(), null, null, null, visit.storeId(), visit.zoneId(),
-                visit.exitedAt(), visit.dwellMillis(), null, null, null);
+                visit.exitedAt(), visit.dwellMillis(), null, null, null, null);
     }
 
     /** A till transaction with a member card; seen under the member. */
     public static CustomerActivity purchase(PosTransaction tx) {
         return new CustomerActivity(PURCHASE, "pos:" + tx.txId(), "member:" + tx.memberId(), null, tx.ts(), tx.ts(),
-                null, null, null, tx.storeId(), null, null, null, tx.txId(), tx.amount(), tx.items());
+                null, null, null, tx.storeId(), null, null, null, tx.txId(), tx.amount(), tx.items(), null);
+    }
+
+    /**
+     * A store decision that geo-offers act on while it happens: {@code enter} (known when confirmed), {@code exit} and
+     * {@code pass_by} (known at their moment plus {@code decisionDelay}, as a visit); seen under its device.
+     */
+    public static CustomerActivity storeMoment(StoreVisitEvent event, Duration decisionDelay) {
+        String kind = switch (event.type()) {
+            case StoreVisitEvent.ENTER -> ENTER;
+            case StoreVisitEvent.EXIT -> EXIT;
+            case StoreVisitEvent.PASS_BY -> PASS_BY;
+            default -> throw new IllegalArgumentException("not a store moment: " + event.type());
+        };
+        long knownAt = ENTER.equals(kind) ? event.eventTime() : event.eventTime() + decisionDelay.toMillis();
+        return new CustomerActivity(kind, event.eventId(), "device:" + event.deviceId(), null, event.eventTime(),
+                knownAt, null, null, null, event.storeId(), null, EXIT.equals(kind) ? event.eventTime() : null, null,
+                null, null, null, null);
+    }
+
+    /** A device heard entering a zone of a store, known from then. */
+    public static CustomerActivity zoneEntry(String deviceId, String storeId, String zoneId, long at) {
+        return new CustomerActivity(ZONE_ENTRY, "zone-entry:" + zoneId + ':' + deviceId + ':' + at, "device:" + deviceId,
+                null, at, at, null, null, null, storeId, zoneId, null, null, null, null, null, null);
+    }
+
+    /** A marketing preference of an identifier, known from its time. */
+    public static CustomerActivity preference(MarketingPreference preference) {
+        return new CustomerActivity(PREFERENCE, "preference:" + preference.identifier() + ':' + preference.ts(),
+                preference.identifier(), null, preference.ts(), preference.ts(), null,
+                preference.offersConsent() ? OPT_IN : OPT_OUT, null, null, null, null, null, null, null, null,
+                List.copyOf(preference.segments()));
     }
 
     /** The same activity, as {@code customer}'s, known to be so from {@code at}. */
     public CustomerActivity attributedTo(String customer, long at) {
         return new CustomerActivity(kind, eventId, identifier, customer, ts, at, channel, action, sku, storeId,
-                zoneId, exitedAt, dwellMillis, txId, amount, items);
+                zoneId, exitedAt, dwellMillis, txId, amount, items, segments);
     }
 
     public CustomerActivity knownFrom(long at) {
@@ -116,6 +161,20 @@ public record CustomerActivity(
 
     public boolean isZoneVisit() {
         return ZONE_VISIT.equals(kind);
+    }
+
+    /** Whether online-to-offline journeys are made of it (the rest are moments only geo-offers act on). */
+    public boolean isJourneyStep() {
+        return ONLINE.equals(kind) || isVisit() || isPurchase() || isZoneVisit();
+    }
+
+    /** Entering a store or passing by it: the moments when a customer is near enough for an offer. */
+    public boolean isNearStore() {
+        return ENTER.equals(kind) || PASS_BY.equals(kind);
+    }
+
+    public boolean isPreference() {
+        return PREFERENCE.equals(kind);
     }
 
     /** When the offline part of it was over: a visit's exit, a purchase's time. */

@@ -54,6 +54,11 @@ public class CustomerAttribution
     private transient ValueState<String> customer;
     /** The identifier's activities of the last window, oldest first, at most {@code maxKept}. */
     private transient ListState<CustomerActivity> kept;
+    /**
+     * The identifier's latest marketing preference: kept as long as the identifier (not just a window), and sent
+     * again whenever the identifier joins a customer, so an opt-out follows the person into every merge.
+     */
+    private transient ValueState<CustomerActivity> preference;
     private transient Counter reattributed;
     private transient Counter forgotten;
 
@@ -79,6 +84,10 @@ public class CustomerAttribution
         customer = getRuntimeContext().getState(customerDescriptor);
         kept = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("kept-activities", TypeInformation.of(CustomerActivity.class)));
+        ValueStateDescriptor<CustomerActivity> preferenceDescriptor =
+                new ValueStateDescriptor<>("preference", TypeInformation.of(CustomerActivity.class));
+        preferenceDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
+        preference = getRuntimeContext().getState(preferenceDescriptor);
         reattributed = getRuntimeContext().getMetricGroup().counter("activitiesReattributed");
         forgotten = getRuntimeContext().getMetricGroup().counter("activitiesOverCap");
     }
@@ -115,7 +124,15 @@ public class CustomerAttribution
             while (next < assignments.size() && assignments.get(next).ts() <= activity.knownAt()) {
                 current = assign(assignments.get(next++), current, history, out);
             }
-            history.add(activity);
+            if (activity.isPreference()) {
+                CustomerActivity latest = preference.value();
+                if (latest != null && latest.ts() > activity.ts()) {
+                    continue;
+                }
+                preference.update(activity);
+            } else {
+                history.add(activity);
+            }
             if (current != null) {
                 out.collect(activity.attributedTo(current, activity.knownAt()));
             }
@@ -147,11 +164,15 @@ public class CustomerAttribution
 
     /** From the assignment on, the identifier is that customer's; its recent activities become theirs too. */
     private String assign(CustomerAssignment assignment, String current, List<CustomerActivity> history,
-            Collector<CustomerActivity> out) {
+            Collector<CustomerActivity> out) throws Exception {
         if (assignment.customerId().equals(current)) {
             return current;
         }
         long at = assignment.ts();
+        CustomerActivity latestPreference = preference.value();
+        if (latestPreference != null) {
+            out.collect(latestPreference.attributedTo(assignment.customerId(), at));
+        }
         history.stream()
                 .filter(activity -> activity.ts() >= at - windowMillis)
                 .sorted(Comparator.comparingLong(CustomerActivity::ts).thenComparing(CustomerActivity::eventId))

@@ -37,6 +37,7 @@ public final class JourneyPatterns {
     public static final String VISIT = "visit";
     public static final String STORE = "store";
     public static final String ONLINE = "online";
+    public static final String NEAR = "near";
 
     /** Equal knownAt: by when it happened, then kind, then id, so that ties never depend on arrival. */
     public static final EventComparator<CustomerActivity> ORDER = new ActivityOrder();
@@ -59,6 +60,18 @@ public final class JourneyPatterns {
                 CustomerActivity::isOnlineActivity,
                 (store, online) -> online.ts() > store.endedAt() && online.ts() - store.endedAt() <= windowMillis,
                 false, window);
+    }
+
+    /**
+     * An online engagement, then a near-store moment (entering or passing by) within {@code window}: what a
+     * geo-offer for a product someone browsed waits for. Every engagement pairs with every later moment; which
+     * of them a rule wants (its actions, products, store and own window) the offer engine decides.
+     */
+    public static Pattern<CustomerActivity, ?> engagementThenNearStore(Duration window) {
+        long windowMillis = window.toMillis();
+        return pair(ENGAGEMENT, CustomerActivity::isEngagement, NEAR, CustomerActivity::isNearStore,
+                (engagement, near) -> near.ts() >= engagement.ts() && near.ts() - engagement.ts() <= windowMillis,
+                true, window);
     }
 
     /** A rule over the two activities of a pair, first and then second in the order they became known. */

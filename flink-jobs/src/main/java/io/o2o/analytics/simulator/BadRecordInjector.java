@@ -96,7 +96,7 @@ final class BadRecordInjector {
             case TIMESTAMP_IN_FUTURE -> fromTheFuture();
             case UNKNOWN_STORE -> fromUnknownStore();
             case LATE_EVENT -> resentLate();
-            case DUPLICATE_EVENT, MERGE_REFUSED -> throw new IllegalArgumentException("not injected: " + reason);
+            case DUPLICATE_EVENT, MERGE_REFUSED, INVALID_RULE -> throw new IllegalArgumentException("not injected: " + reason);
         };
     }
 
@@ -108,7 +108,9 @@ final class BadRecordInjector {
     }
 
     private Injection withoutRequiredField() {
-        RawRecord base = anyRecord(List.of(InputTopic.values()));
+        // A rule without a field is an invalid rule, a reason of its own.
+        RawRecord base = anyRecord(List.of(InputTopic.LBS_PINGS, InputTopic.STORE_SENSORS, InputTopic.ONLINE_EVENTS,
+                InputTopic.POS_TRANSACTIONS, InputTopic.IDENTITY_LINKS, InputTopic.MARKETING_PREFERENCES));
         ObjectNode json = RecordJson.read(base.value());
         List<String> fields = switch (base.topic()) {
             case LBS_PINGS -> List.of("lat", "lon");
@@ -116,6 +118,8 @@ final class BadRecordInjector {
             case ONLINE_EVENTS -> List.of("action");
             case POS_TRANSACTIONS -> List.of("storeId", "items");
             case IDENTITY_LINKS -> List.of("b");
+            case MARKETING_PREFERENCES -> List.of("consent");
+            case OFFER_RULES -> throw new IllegalStateException("rules are not picked");
         };
         json.remove(RandomStreams.pick(random, fields));
         return injection(base, json, DeadLetterReason.MISSING_FIELD);

@@ -71,6 +71,7 @@ public final class CitySimulator {
             journeyCounts.merge(outcome.customer().journey().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
         genuine.addAll(DoorCounters.readings(city, settings, entries));
+        genuine.addAll(OfferRuleChanges.records(fences, settings));
 
         List<BadRecordInjector.Injection> injections = BadRecordInjector.inject(settings, fences, genuine);
         List<RawRecord> records = new ArrayList<>(genuine.size() + injections.size());

@@ -373,13 +373,18 @@ final class JourneySimulator {
         }
 
         /**
-         * The retailer's member database knows each member's phone number from the registration: the link
-         * is there from the start of the window. Made last, so that it takes no draw from the streams the
+         * The retailer's member database knows each member's phone number from the registration, and whether
+         * the member accepts offers: the link and the preference are there from the start of the window. Made last, so that it takes no draw from the streams the
          * other records' delays come from.
          */
         private void memberRegistration() {
             if (customer.member()) {
                 link("member:" + customer.memberId(), "phone:" + customer.phone(), settings.startMillis());
+                MarketingProfile profile = MarketingProfile.of(settings.seed(), customer.memberId());
+                String member = "member:" + customer.memberId();
+                sink.add(InputTopic.MARKETING_PREFERENCES, member,
+                        RecordJson.preference(member, profile.consents(), profile.segments(), settings.startMillis(),
+                                Clock.ISO), settings.startMillis());
             }
         }
 

@@ -102,6 +102,13 @@ final class RecordJson {
         return node;
     }
 
+    static ObjectNode preference(String identifier, boolean consent, List<String> segments, long ts, Clock clock) {
+        ObjectNode node = MAPPER.createObjectNode().put("identifier", identifier).put("consent", consent ? "opt_in" : "opt_out");
+        segments.forEach(node.putArray("segments")::add);
+        putTs(node, ts, clock);
+        return node;
+    }
+
     static String write(ObjectNode node) {
         try {
             return MAPPER.writeValueAsString(node);

@@ -1,14 +1,10 @@
 package io.o2o.analytics.zones;
 
 import io.o2o.analytics.fence.FenceCatalog;
-import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.records.StoreSensorEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -43,28 +39,6 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
     /** Per store with opening hours: parsed once, read at every reading. */
     private final Map<String, StoreHours> openingHours;
 
-    /**
-     * A store's opening hours in its time zone.
-     *
-     * @param closes null for a store open until midnight ({@code 24:00})
-     * @param hoursPerDay whole and started hours open in a day: what a staff day is measured against
-     */
-    record StoreHours(ZoneId zone, LocalTime opens, LocalTime closes, int hoursPerDay) implements java.io.Serializable {
-
-        /** From the fence file's {@code HH:mm-HH:mm} and IANA time zone. */
-        static StoreHours parse(String hours, String zone) {
-            LocalTime opens = LocalTime.parse(hours.substring(0, 5));
-            String end = hours.substring(6);
-            LocalTime closes = end.equals("24:00") ? null : LocalTime.parse(end);
-            int closingHour = closes == null ? 24 : closes.getHour() + (closes.getMinute() > 0 ? 1 : 0);
-            return new StoreHours(ZoneId.of(zone), opens, closes, Math.max(1, closingHour - opens.getHour()));
-        }
-
-        boolean open(LocalTime time) {
-            return !time.isBefore(opens) && (closes == null || time.isBefore(closes));
-        }
-    }
-
     private transient MapState<String, StaffPresence> presence;
     private transient Counter staffReadings;
 
@@ -75,11 +49,7 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         this.learningDays = learningDays;
         this.openHoursShare = openHoursShare;
         this.staffDayShare = staffDayShare;
-        this.openingHours = new HashMap<>();
-        for (StoreFence store : fences.stores()) {
-            store.property("openingHours").ifPresent(hours -> openingHours.put(
-                    store.id(), StoreHours.parse(hours, store.property("timezone").orElse("UTC"))));
-        }
+        this.openingHours = StoreHours.of(fences);
     }
 
     @Override

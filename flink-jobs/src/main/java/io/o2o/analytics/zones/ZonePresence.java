@@ -183,7 +183,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             stay = ZoneStay.enteredAt(strongest(signals, null), at);
             stay.readings = readings;
             open.put(storeId, stay);
-            ctx.output(ENTRIES, ZoneSignal.entered(storeId, stay.zoneId, at));
+            ctx.output(ENTRIES, ZoneSignal.enteredBy(deviceId, storeId, stay.zoneId, at));
             return;
         }
         stay.lastReadingAt = at;
@@ -203,7 +203,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             visit(out, deviceId, storeId, stay.zoneId, stay.enteredAt, stay.challengerSince,
                     stay.readings - stay.challengerReadings);
             stay.switchToChallenger();
-            ctx.output(ENTRIES, ZoneSignal.entered(storeId, stay.zoneId, stay.enteredAt));
+            ctx.output(ENTRIES, ZoneSignal.enteredBy(deviceId, storeId, stay.zoneId, stay.enteredAt));
             zoneSwitches.inc();
         }
     }

@@ -101,7 +101,7 @@ class KafkaSimulatorWriterTest {
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
         assertThat(KafkaSimulatorWriter.defaultTopics()).containsEntry(InputTopic.POS_TRANSACTIONS, "pos-transactions")
-                .hasSize(5);
+                .hasSize(InputTopic.values().length);
     }
 
     private static MockProducer<String, String> mockProducer() {

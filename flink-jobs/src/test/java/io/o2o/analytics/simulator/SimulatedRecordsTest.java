@@ -11,6 +11,7 @@ import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputParser;
+import io.o2o.analytics.offers.OfferRuleParser;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.RawRecord;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,11 @@ class SimulatedRecordsTest {
                         assertThat(kindAndId[1]).isNotBlank();
                     }
                 }
+                case MARKETING_PREFERENCES -> {
+                    assertThat(record.key()).isEqualTo(json.get("identifier").asText()).startsWith("member:");
+                    assertThat(json.get("consent").asText()).isIn("opt_in", "opt_out");
+                }
+                case OFFER_RULES -> assertThat(record.key()).isEqualTo(json.get("id").asText());
             }
         }
     }
@@ -157,7 +163,8 @@ class SimulatedRecordsTest {
         InputParser parser = new InputParser(
                 new IdentifierHasher("a simulator test key, 32 bytes..".getBytes(StandardCharsets.UTF_8)),
                 sampleCity().stores().stream().map(StoreFence::id).collect(Collectors.toSet()),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                new OfferRuleParser(sampleCity(), Duration.ofDays(3)));
         Map<String, String> reasons = new HashMap<>();
         for (InjectedBadRecord bad : simulation.truth().badRecords()) {
             if (!bad.expectedReason().equals(DeadLetterReason.LATE_EVENT.code())) {

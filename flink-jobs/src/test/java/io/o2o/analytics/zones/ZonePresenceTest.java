@@ -186,8 +186,8 @@ class ZonePresenceTest {
             List<ZoneVisit> visits = harness.extractOutputValues();
             assertThat(harness.getSideOutput(ZonePresence.ENTRIES)).extracting(r -> r.getValue())
                     .containsExactly(
-                            ZoneSignal.entered(STORE, ENTRANCE, visits.get(0).enteredAt()),
-                            ZoneSignal.entered(STORE, COSMETICS, visits.get(1).enteredAt()));
+                            ZoneSignal.enteredBy(visits.get(0).deviceId(), STORE, ENTRANCE, visits.get(0).enteredAt()),
+                            ZoneSignal.enteredBy(visits.get(0).deviceId(), STORE, COSMETICS, visits.get(1).enteredAt()));
         }
     }
 
