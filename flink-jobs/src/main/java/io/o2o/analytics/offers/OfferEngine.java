@@ -191,6 +191,9 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private void handle(OfferSignal signal, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
             throws Exception {
         if (OfferSignal.MEMBERSHIP.equals(signal.kind())) {
+            if (!reachable(signal.identifier())) {
+                return;
+            }
             if (signal.joined()) {
                 recipients.put(signal.identifier(), signal.identifier().startsWith("member:"));
             } else {
@@ -217,8 +220,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             return;
         }
         String identifier = moment.identifier();
-        if (ProfileUpdater.ONLINE_KINDS.contains(identifier.substring(0, identifier.indexOf(':')))
-                && !recipients.contains(identifier)) {
+        if (reachable(identifier) && !recipients.contains(identifier)) {
             recipients.put(identifier, identifier.startsWith("member:"));
         }
         switch (moment.kind()) {
@@ -274,6 +276,11 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             }
             default -> { }
         }
+    }
+
+    /** An identifier an online platform can send to. */
+    private static boolean reachable(String identifier) {
+        return ProfileUpdater.ONLINE_KINDS.contains(identifier.substring(0, identifier.indexOf(':')));
     }
 
     private void remember(long storeActivity) throws Exception {

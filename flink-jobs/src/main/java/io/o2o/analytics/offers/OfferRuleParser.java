@@ -121,11 +121,14 @@ public final class OfferRuleParser implements Serializable {
             JsonNode rule = rules.get(i);
             if (rule.has("ts")) {
                 problems.add(path + ".ts: only rule changes on the offer-rules topic carry a time");
+                rule = ((ObjectNode) rule).deepCopy();
+                ((ObjectNode) rule).remove("ts");
+            }
+            String id = rule.path("id").asText(null);
+            if (id != null && !ids.add(id)) {
+                problems.add(path + ".id: '" + id + "' is used by an earlier rule");
             }
             OfferRule valid = rule(rule, path, problems);
-            if (valid != null && !ids.add(valid.id())) {
-                problems.add(path + ".id: '" + valid.id() + "' is used by an earlier rule");
-            }
             if (valid != null) {
                 parsed.add(new OfferRuleChange(valid.id(), Long.MIN_VALUE, rule.toString()));
             }
@@ -205,7 +208,7 @@ public final class OfferRuleParser implements Serializable {
             problems.add(path + ".status: must be 'active' or 'paused' (a deletion goes on the offer-rules topic)");
         }
         Set<String> stores = stringSet(node, "stores", path, problems, storeIds, "a store of the fence file");
-        if (node.has("stores") && stores.isEmpty()) {
+        if (node.has("stores") && node.get("stores").isArray() && node.get("stores").isEmpty()) {
             problems.add(path + ".stores: leave it out for every store, or name at least one");
         }
         Trigger trigger = trigger(node.get("trigger"), path + ".trigger", stores, problems);
