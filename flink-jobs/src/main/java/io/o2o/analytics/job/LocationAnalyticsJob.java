@@ -352,7 +352,7 @@ public final class LocationAnalyticsJob {
         OfferPolicy policy = new OfferPolicy(options.get(JobOptions.OFFERS_MAX_PER_CUSTOMER_PER_DAY),
                 options.get(JobOptions.OFFERS_STORE_COOLDOWN), quiet[0], quiet[1], options.get(JobOptions.OFFERS_FRESHNESS),
                 options.get(JobOptions.OFFERS_REDEMPTION_WINDOW));
-        SingleOutputStreamOperator<OfferDecision> decisions = GeoOffers.decisions(attributed, assignments, ruleChanges,
+        DataStream<OfferDecision> decisions = GeoOffers.decisions(attributed, assignments, ruleChanges,
                 new OfferEngine(parser, fileRules, policy, fences, options.get(JobOptions.IDENTITY_TTL)),
                 options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
         decisions.sinkTo(sinks.offerAudit()).uid("offer-audit-sink").name("offer audit");

@@ -15,7 +15,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * The geo-offer stage (docs/offers.md): attributed activities and live moments, the customers' online
- * identifiers and the rule changes in; offer decisions out. A stage of its own, so that tests run exactly what the
+ * identifiers and the rule changes in; offer decisions out, one per offer (and one per redemption). A stage of its own, so that tests run exactly what the
  * job runs.
  */
 public final class GeoOffers {
@@ -58,7 +58,11 @@ public final class GeoOffers {
                 .connect(ruleChanges.broadcast(OfferEngine.RULES))
                 .process(engine)
                 .uid("offer-engine")
-                .name("decide geo-offers");
+                .name("decide geo-offers")
+                .keyBy(FirstOfferDecisionOnly::keyOf)
+                .process(new FirstOfferDecisionOnly(Duration.ofDays(1)))
+                .uid("first-offer-decision-only")
+                .name("first decision per offer");
     }
 
     /** A CEP match of an engagement and a near-store moment, as one signal. */
