@@ -342,6 +342,13 @@ public final class JobOptions {
             .defaultValue(Duration.ofSeconds(5))
             .withDescription("How often the launcher prints a progress line (local runs).");
 
+    public static final ConfigOption<Duration> FLINK_METRICS_INTERVAL = ConfigOptions.key("influxdb.flink-metrics-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("With influxdb.url, local runs (the embedded MiniCluster) also report Flink's own "
+                    + "metrics (checkpoints, consumer lag, sink retries) to InfluxDB this often; on a cluster, its "
+                    + "configuration decides (docs/operations.md).");
+
     /** Options whose values must never be shown (web UI, logs, --help defaults). */
     public static final List<ConfigOption<?>> SECRETS = List.of(INFLUXDB_TOKEN);
 
@@ -362,7 +369,7 @@ public final class JobOptions {
                 STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,
-                PROGRESS_INTERVAL));
+                FLINK_METRICS_INTERVAL, PROGRESS_INTERVAL));
         return options;
     }
 
