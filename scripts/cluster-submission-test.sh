@@ -194,12 +194,21 @@ logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
 EOF
 
-# 1. Cluster, topics, databases, the v2 -> 1.x write proxy.
+# 1. Databases, the v2 -> 1.x write proxy, the cluster (its metric reporter writes through the proxy), topics.
+influx_query "" "CREATE DATABASE \"${DATABASE}\"" >/dev/null || fail "cannot create database ${DATABASE} at ${INFLUX_URL}"
+influx_query "" "CREATE DATABASE \"${REFERENCE_DATABASE}\"" >/dev/null
+java "${HELPERS}/InfluxV2WriteProxy.java" "${INFLUX_URL}" "${TEST_DIR}/proxy.port" >"${TEST_DIR}/proxy.log" 2>&1 </dev/null &
+PROXY_PID=$!
+for _ in $(seq 1 60); do [[ -f "${TEST_DIR}/proxy.port" ]] && break; kill -0 "${PROXY_PID}" 2>/dev/null || break; sleep 0.25; done
+[[ -f "${TEST_DIR}/proxy.port" ]] || { cat "${TEST_DIR}/proxy.log" >&2; fail "the InfluxDB write proxy did not start"; }
+PROXY_URL="http://127.0.0.1:$(cat "${TEST_DIR}/proxy.port")"
+log "InfluxDB ${INFLUX_URL}, database ${DATABASE}; the job and the cluster's metric reporter write through ${PROXY_URL} (/api/v2/write -> /write)"
 if scripts/flink-cluster.sh status >/dev/null 2>&1; then
-  log "using the Flink cluster that already runs at ${REST_URL}"
+  log "using the Flink cluster that already runs at ${REST_URL} (its metric reporter, if any, is not checked)"
 else
   STARTED_CLUSTER=true
-  timed "cluster start" scripts/flink-cluster.sh start
+  timed "cluster start" env O2O_FLINK_INFLUX_URL="${PROXY_URL}" O2O_FLINK_INFLUX_BUCKET="${DATABASE}" \
+    O2O_FLINK_INFLUX_INTERVAL="2 s" scripts/flink-cluster.sh start
 fi
 # Fresh topics for every input and output of the job (outputs from its --help, so new ones get a fresh name too).
 mapfile -t OUTPUT_NAMES < <(run_java 60 io.o2o.analytics.job.LocationAnalyticsJob --help 2>/dev/null \
@@ -215,14 +224,6 @@ for name in "${OUTPUT_NAMES[@]}"; do
 done
 kafka_helper create-topics "${BOOTSTRAP}" 2 "${topic_specs[@]}" >/dev/null
 log "topics ${TOPIC_PREFIX}-{$(IFS=,; echo "${INPUT_NAMES[*]}")} in, ${TOPIC_PREFIX}-{$(IFS=,; echo "${OUTPUT_NAMES[*]}")} out, on ${BOOTSTRAP}"
-influx_query "" "CREATE DATABASE \"${DATABASE}\"" >/dev/null || fail "cannot create database ${DATABASE} at ${INFLUX_URL}"
-influx_query "" "CREATE DATABASE \"${REFERENCE_DATABASE}\"" >/dev/null
-java "${HELPERS}/InfluxV2WriteProxy.java" "${INFLUX_URL}" "${TEST_DIR}/proxy.port" >"${TEST_DIR}/proxy.log" 2>&1 </dev/null &
-PROXY_PID=$!
-for _ in $(seq 1 60); do [[ -f "${TEST_DIR}/proxy.port" ]] && break; kill -0 "${PROXY_PID}" 2>/dev/null || break; sleep 0.25; done
-[[ -f "${TEST_DIR}/proxy.port" ]] || { cat "${TEST_DIR}/proxy.log" >&2; fail "the InfluxDB write proxy did not start"; }
-PROXY_URL="http://127.0.0.1:$(cat "${TEST_DIR}/proxy.port")"
-log "InfluxDB ${INFLUX_URL}, database ${DATABASE}; the job writes through ${PROXY_URL} (/api/v2/write -> /write)"
 
 # Two consecutive simulated hours ending at the current minute: the broker takes records up to 1 h ahead
 # and keeps them for a day. Hour 1 goes in before the first submission, hour 2 around the stop.
@@ -287,6 +288,28 @@ wait_for_metrics() {
   log "InfluxDB holds ${points} store_traffic points"
 }
 timed "until metrics" wait_for_metrics
+# Flink's own metrics, from the cluster's InfluxDB reporter (JobManager and TaskManager): a completed checkpoint
+# of this job, and the Kafka source's lag and the InfluxDB sink's retry counter, as the pipeline-health dashboard
+# reads them.
+wait_for_flink_metrics() {
+  local deadline limit checkpoints lag retries duration
+  limit="$(bound 60)"
+  deadline=$(( $(elapsed) + limit * 1000 ))
+  until checkpoints="$(influx_scalar "${DATABASE}" "SELECT max(\"value\") FROM \"jobmanager_job_numberOfCompletedCheckpoints\" WHERE \"job_id\" = '${JOB_ID}'")" \
+      && [[ -n "${checkpoints}" && "${checkpoints}" != 0 ]]; do
+    (( $(elapsed) < deadline )) || fail "no completed checkpoint of job ${JOB_ID} in ${DATABASE} from the metric reporter after ${limit} s"
+    sleep 1
+  done
+  duration="$(influx_scalar "${DATABASE}" "SELECT last(\"value\") FROM \"jobmanager_job_lastCheckpointDuration\" WHERE \"job_id\" = '${JOB_ID}'")"
+  lag="$(influx_scalar "${DATABASE}" "SELECT count(\"value\") FROM \"taskmanager_job_task_operator_pendingRecords\" WHERE \"job_id\" = '${JOB_ID}'")"
+  retries="$(influx_scalar "${DATABASE}" "SELECT count(\"count\") FROM \"taskmanager_job_task_operator_writeRetries\" WHERE \"job_id\" = '${JOB_ID}'")"
+  [[ -n "${lag}" && "${lag}" != 0 ]] || fail "no consumer lag (pendingRecords) of job ${JOB_ID} in ${DATABASE}"
+  [[ -n "${retries}" && "${retries}" != 0 ]] || fail "no InfluxDB sink retry counter (writeRetries) of job ${JOB_ID} in ${DATABASE}"
+  log "Flink metrics in InfluxDB: ${checkpoints} completed checkpoint(s), the last took ${duration} ms; ${lag} consumer-lag and ${retries} sink-retry points"
+}
+if [[ "${STARTED_CLUSTER}" == true ]]; then
+  timed "until Flink metrics" wait_for_flink_metrics
+fi
 
 # 4. Hour 2, paced, and while it flows a stop with a savepoint: the sources stop at the savepoint barrier, the
 #    sinks flush what came before it, and nothing is emitted after it.

@@ -19,6 +19,11 @@
 #   O2O_FLINK_JM_MEMORY        jobmanager.memory.process.size              (default 768m)
 #   O2O_FLINK_TM_MEMORY        taskmanager.memory.process.size             (default 1280m)
 #   O2O_FLINK_START_TIMEOUT    seconds to wait for a registered TaskManager (default 120)
+#   O2O_FLINK_INFLUX_URL       when set: Flink's own metrics (checkpoints, consumer lag, sink retries) go to the
+#                              InfluxDB v2 write API at this URL, through the project's reporter
+#                              (influx-reporter/target/influx-reporter-*.jar, built by mvn install)
+#   O2O_FLINK_INFLUX_BUCKET    ... into this bucket / database        (default o2o_analytics)
+#   O2O_FLINK_INFLUX_INTERVAL  ... this often                         (default 10 s)
 #
 # Clients find the cluster at http://localhost:<rest port> (`cli` writes nothing but uses conf/config.yaml).
 set -euo pipefail
@@ -37,8 +42,13 @@ REST_URL="http://localhost:${REST_PORT}"
 LIBS_DIR="${RUN_DIR}/lib"
 CONF_DIR="${RUN_DIR}/conf"
 LOGS_DIR="${RUN_DIR}/log"
-# Flink looks for plugins (file systems, metric reporters) in FLINK_PLUGINS_DIR; none are needed here.
+# Flink looks for plugins (file systems, metric reporters) in FLINK_PLUGINS_DIR, one sub-folder each: the
+# InfluxDB metric reporter goes there when O2O_FLINK_INFLUX_URL is set.
 PLUGINS_DIR="${RUN_DIR}/plugins"
+INFLUX_URL="${O2O_FLINK_INFLUX_URL:-}"
+INFLUX_BUCKET="${O2O_FLINK_INFLUX_BUCKET:-o2o_analytics}"
+INFLUX_INTERVAL="${O2O_FLINK_INFLUX_INTERVAL:-10 s}"
+REPORTER_JAR_GLOB="${SCRIPT_DIR}/../influx-reporter/target/influx-reporter-*.jar"
 export FLINK_PLUGINS_DIR="${PLUGINS_DIR}"
 JM_PID_FILE="${RUN_DIR}/jobmanager.pid"
 TM_PID_FILE="${RUN_DIR}/taskmanager.pid"
@@ -81,6 +91,19 @@ write_config() {
       -e "s|@SLOTS@|${SLOTS}|g" -e "s|@JM_MEMORY@|${JM_MEMORY}|g" -e "s|@TM_MEMORY@|${TM_MEMORY}|g" \
       "${TEMPLATE_DIR}/config.yaml.template" >"${CONF_DIR}/config.yaml"
   cp "${TEMPLATE_DIR}/log4j.properties" "${TEMPLATE_DIR}/log4j-cli.properties" "${CONF_DIR}/"
+  rm -rf "${PLUGINS_DIR}/o2o-influxdb"
+  if [[ -n "${INFLUX_URL}" ]]; then
+    local jar
+    # shellcheck disable=SC2086
+    jar="$(ls ${REPORTER_JAR_GLOB} 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)"
+    [[ -n "${jar}" ]] || die "no ${REPORTER_JAR_GLOB}: build it first (mvn -B -DskipTests install)"
+    mkdir -p "${PLUGINS_DIR}/o2o-influxdb"
+    cp "${jar}" "${PLUGINS_DIR}/o2o-influxdb/"
+    sed -e "s|@INFLUX_URL@|${INFLUX_URL}|g" -e "s|@INFLUX_BUCKET@|${INFLUX_BUCKET}|g" \
+        -e "s|@INFLUX_INTERVAL@|${INFLUX_INTERVAL}|g" \
+        "${TEMPLATE_DIR}/influx-reporter.yaml.template" >>"${CONF_DIR}/config.yaml"
+    log "Flink metrics go to ${INFLUX_URL}, bucket ${INFLUX_BUCKET}, every ${INFLUX_INTERVAL} (reporter ${jar##*/})"
+  fi
 }
 
 # JVM options for every Flink JVM, as bin/config.sh builds FLINK_ENV_JAVA_OPTS: env.java.opts.all of config.yaml.

@@ -399,6 +399,13 @@ public final class JobOptions {
             .defaultValue(Duration.ofSeconds(5))
             .withDescription("How often the launcher prints a progress line (local runs).");
 
+    public static final ConfigOption<Duration> FLINK_METRICS_INTERVAL = ConfigOptions.key("influxdb.flink-metrics-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("With influxdb.url, local runs (the embedded MiniCluster) also report Flink's own "
+                    + "metrics (checkpoints, consumer lag, sink retries) to InfluxDB this often; on a cluster, its "
+                    + "configuration decides (docs/operations.md).");
+
     /** Options whose values must never be shown (web UI, logs, --help defaults). */
     public static final List<ConfigOption<?>> SECRETS = List.of(INFLUXDB_TOKEN);
 
@@ -421,7 +428,7 @@ public final class JobOptions {
                 RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,
                 OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
                 OFFERS_TRANSACTIONAL_ID_PREFIX, METRICS_PERIOD,
-                PROGRESS_INTERVAL));
+                FLINK_METRICS_INTERVAL, PROGRESS_INTERVAL));
         return options;
     }
 

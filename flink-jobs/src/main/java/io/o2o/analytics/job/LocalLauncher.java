@@ -53,6 +53,8 @@ public final class LocalLauncher {
         flink.setString("restart-strategy.type", "fixed-delay");
         flink.setString("restart-strategy.fixed-delay.attempts", "2");
         flink.setString("restart-strategy.fixed-delay.delay", "2 s");
+        // Flink's own metrics (checkpoints, lag, sink retries) to the InfluxDB the metrics go to, if any.
+        flink.addAll(FlinkMetricsReporting.embedded(options));
         flink.setString("metrics.reporter.progress.factory.class", ProgressReporter.Factory.class.getName());
         flink.setString(
                 "metrics.reporter.progress.interval",

@@ -1,5 +1,6 @@
 package io.o2o.analytics.metrics;
 
+import io.o2o.analytics.influx.LineProtocol;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -27,48 +28,6 @@ public record MetricPoint(
 
     /** InfluxDB line protocol with a millisecond timestamp. */
     public String toLineProtocol() {
-        StringBuilder line = new StringBuilder(64);
-        escape(line, measurement, ", ");
-        tags.forEach((k, v) -> {
-            line.append(',');
-            escape(line, k, ",= ");
-            line.append('=');
-            escape(line, v, ",= ");
-        });
-        char separator = ' ';
-        for (Map.Entry<String, Object> field : fields.entrySet()) {
-            line.append(separator);
-            separator = ',';
-            escape(line, field.getKey(), ",= ");
-            line.append('=');
-            appendFieldValue(line, field.getValue());
-        }
-        return line.append(' ').append(timestampMillis).toString();
-    }
-
-    private static void appendFieldValue(StringBuilder line, Object value) {
-        if (value instanceof Long || value instanceof Integer) {
-            line.append(((Number) value).longValue()).append('i');
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("InfluxDB cannot store a non-finite field value: " + d);
-            }
-            line.append(d);
-        } else if (value instanceof Boolean) {
-            line.append(value);
-        } else {
-            line.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-    }
-
-    private static void escape(StringBuilder out, String text, String specials) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (specials.indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
+        return LineProtocol.append(new StringBuilder(64), measurement, tags, fields, timestampMillis).toString();
     }
 }

@@ -6,15 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.o2o.analytics.dashboards.GrafanaFiles.AlertQuery;
 import io.o2o.analytics.dashboards.GrafanaMacros.Selection;
 import io.o2o.analytics.job.CommandLine;
+import io.o2o.analytics.job.FlinkMetricsReporting;
 import io.o2o.analytics.job.JobSetup;
 import io.o2o.analytics.job.LocationAnalyticsJob;
 import io.o2o.analytics.job.Secrets;
+import io.o2o.analytics.records.InputTopic;
+import io.o2o.analytics.simulator.CitySimulator;
+import io.o2o.analytics.simulator.KafkaSimulatorWriter;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.InfluxTestServer;
+import io.o2o.analytics.testing.InfluxV2WriteProxyProcess;
+import io.o2o.analytics.testing.KafkaTestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,26 +31,22 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import io.o2o.analytics.testing.TestClusters;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every query of every dashboard and alert rule, run against a real InfluxDB that the real job has filled: the
- * simulated city on a MiniCluster (parallelism 2), the production InfluxDB sink. Each query is expanded the way
- * Grafana expands it ($timeFilter over the simulated window, $__interval, template variables as "All", as the
- * busiest value and as the two busiest, in Grafana's regex format) and must run without error and return rows.
+ * simulated city written to a real Kafka, the job reading it on an embedded MiniCluster set up as local runs set it
+ * up (parallelism 2, checkpoints every 500 ms): the production InfluxDB sink for the job's measurements, and the
+ * project's Flink metric reporter on that MiniCluster for Flink's own (checkpoints, consumer lag, sink retries). Each query is expanded the way Grafana
+ * expands it ($timeFilter over the simulated window, $__interval, template variables as "All", as the busiest value
+ * and as the two busiest, in Grafana's regex format) and must run without error and return rows.
  */
 class DashboardQueriesITCase {
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = TestClusters.withSlots(2);
-
     private static final Duration INTERVAL = Duration.ofMinutes(1);
     /** The last minutes of the window are written once the exit timeout has passed: look a little beyond. */
     private static final Duration AFTER_THE_WINDOW = Duration.ofMinutes(30);
@@ -50,6 +55,8 @@ class DashboardQueriesITCase {
     static Path outputs;
 
     private static InfluxTestServer influx;
+    private static InfluxV2WriteProxyProcess proxy;
+    private static KafkaTestBroker kafka;
     private static String database;
     private static long fromMillis;
     private static long toMillis;
@@ -58,27 +65,52 @@ class DashboardQueriesITCase {
     static void runTheJobIntoInfluxDb() throws Exception {
         influx = InfluxTestServer.fromEnvironment();
         database = influx.createDatabase("dashboards");
-        Configuration options = CommandLine.parse(new String[] {
-            "--simulator.customers", "400",
-            "--simulator.duration", "1h",
-            "--simulator.bad-record-rate", "0.01",
-            "--parallelism", "2",
-            "--checkpoint.interval", "2s",
-            "--state.backend", "hashmap",
-            "--output.dir", outputs.toString()
-        });
+        // The v2 write path in front of the 1.6 test server, for the job's sink and the metric reporter alike.
+        proxy = InfluxV2WriteProxyProcess.start(influx.url(), GrafanaFiles.root());
+        kafka = KafkaTestBroker.fromEnvironment();
+        Map<InputTopic, String> inputTopics = new EnumMap<>(InputTopic.class);
+        List<String> args = new ArrayList<>(List.of(
+                "--source", "kafka", "--bounded", "--outputs", "files",
+                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--kafka.group-id", "dashboards-" + System.nanoTime(),
+                "--parallelism", "2",
+                // Often: the bounded job takes some seconds only, and the checkpoint panels want completed ones.
+                "--checkpoint.interval", "500ms",
+                "--state.backend", "hashmap",
+                "--output.dir", outputs.toString()));
+        args.addAll(List.of("--influxdb.url", proxy.url(), "--influxdb.bucket", database,
+                "--influxdb.flink-metrics-interval", "1s"));
+        for (InputTopic topic : InputTopic.values()) {
+            inputTopics.put(topic, kafka.createTopic(topic.defaultTopicName(), 2));
+            args.addAll(List.of("--topic." + topic.defaultTopicName(), inputTopics.get(topic)));
+        }
+        Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "dashboard-queries-test-key-0123456789"));
-        // The production InfluxDB sink, with the 1.x write-path mapping that only the test server needs.
-        LocationAnalyticsJob job = setup.job(setup.outputs().sinks().withMetrics(influx.sinkBuilder(database).build()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration flink = setup.flinkConfiguration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(flink);
-        job.execute(env);
 
-        SimulationSettings simulated = setup.simulationSettings();
+        // Recent simulated time, so that the job's minutes and the reporter's wall-clock points share one time
+        // range, as on a live dashboard; the broker takes records at most an hour ahead of its clock.
+        SimulationSettings simulated = SimulationSettings.builder()
+                .start(Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES))
+                .customers(400)
+                .duration(Duration.ofHours(1))
+                .badRecordRate(0.01)
+                .build();
+        try (KafkaSimulatorWriter writer = new KafkaSimulatorWriter(kafka.bootstrapServers(), inputTopics)) {
+            writer.write(new CitySimulator(setup.fences(), simulated).run(), 0, (sent, total) -> {});
+        }
+
+        // The production sinks: the InfluxDB sink writes through the proxy like the reporter.
+        LocationAnalyticsJob job = setup.job();
+        // A metric reporter is a cluster setting: the MiniCluster of a local environment takes it from the
+        // configuration, as in LocalLauncher.
+        Configuration flink = setup.flinkConfiguration();
+        flink.addAll(FlinkMetricsReporting.embedded(options));
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        job.execute(StreamExecutionEnvironment.createLocalEnvironment(flink));
+
         fromMillis = simulated.start().toEpochMilli();
-        toMillis = simulated.start().plus(simulated.duration()).plus(AFTER_THE_WINDOW).toEpochMilli();
+        toMillis = Math.max(simulated.start().plus(simulated.duration()).plus(AFTER_THE_WINDOW).toEpochMilli(),
+                System.currentTimeMillis() + INTERVAL.toMillis());
     }
 
     @AfterAll
@@ -86,6 +118,39 @@ class DashboardQueriesITCase {
         if (influx != null && database != null) {
             influx.dropDatabase(database);
         }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void theReporterWroteTheDeclaredFlinkMetricsWithTheirFieldsAndTags() {
+        for (FlinkMetrics.FlinkMetric metric : FlinkMetrics.DECLARED) {
+            String from = " FROM \"" + metric.measurement() + "\"";
+            assertThat(influx.query(database, "SHOW FIELD KEYS" + from)).extracting(row -> row.get("fieldKey"))
+                    .as("fields of " + metric.measurement()).containsAll(metric.fields());
+            assertThat(influx.query(database, "SHOW TAG KEYS" + from)).extracting(row -> row.get("tagKey"))
+                    .as("tags of " + metric.measurement()).containsAll(metric.tags());
+            assertThat(tagValues(metric.measurement(), "job_name")).as(metric.measurement())
+                    .containsExactly(LocationAnalyticsJob.JOB_NAME);
+        }
+        // Checkpoints completed while the job ran, and the sink's counters belong to the metrics sink.
+        assertThat(influx.queryLong(database,
+                "SELECT max(\"value\") FROM \"jobmanager_job_numberOfCompletedCheckpoints\"")).isPositive();
+        assertThat(influx.queryLong(database,
+                "SELECT max(\"value\") FROM \"jobmanager_job_lastCheckpointDuration\"")).isNotNegative();
+        assertThat(tagValues("taskmanager_job_task_operator_writeRetries", "operator_name"))
+                .singleElement().asString().startsWith("metrics");
+        assertThat(tagValues("taskmanager_job_task_operator_pendingRecords", "subtask_index"))
+                .containsExactlyInAnyOrder("0", "1");
+    }
+
+    private static List<String> tagValues(String measurement, String key) {
+        return influx.query(database, "SHOW TAG VALUES FROM \"" + measurement + "\" WITH KEY = \"" + key + "\"")
+                .stream().map(row -> String.valueOf(row.get("value"))).toList();
     }
 
     @Test

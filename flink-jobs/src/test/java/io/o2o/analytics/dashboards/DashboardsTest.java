@@ -19,7 +19,18 @@ import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
 import io.o2o.analytics.metrics.ZoneActivityAggregator;
 import io.o2o.analytics.metrics.StoreTrafficAggregator;
+import io.o2o.analytics.influx.reporter.InfluxDbReporterFactory;
+import io.o2o.analytics.job.CommandLine;
+import io.o2o.analytics.job.FlinkMetricsReporting;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.runtime.metrics.filter.DefaultReporterFilters;
+import org.apache.flink.runtime.metrics.filter.ReporterFilter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,12 +55,16 @@ class DashboardsTest {
     private static final Pattern ALIAS_TAG = Pattern.compile("\\$tag_(\\w+)");
     private static final Pattern ENV_REFERENCE = Pattern.compile("^(Token )?\\$\\{O2O_INFLUXDB_[A-Z]+}$");
     private static final String SAMPLE_FENCES = "geo-fences/data/sample-city.geojson";
+    private static final String CLUSTER_REPORTER_TEMPLATE = "scripts/flink-cluster/influx-reporter.yaml.template";
 
     private static WrittenMeasurements written;
+    /** What the job's aggregators write, and the Flink metrics its InfluxDB reporter writes. */
+    private static WrittenMeasurements readable;
 
     @BeforeAll
     static void learnWhatTheJobWrites() throws Exception {
         written = WrittenMeasurements.fromTheAggregators();
+        readable = written.and(FlinkMetrics.measurements());
     }
 
     @Test
@@ -73,6 +88,32 @@ class DashboardsTest {
         assertThat(written.get(StoreOccupancyAggregator.MEASUREMENT).fields()).contains("device_share");
         assertThat(written.get(ZoneActivityAggregator.MEASUREMENT).fields()).contains("p90_s", "dwell_1_5m");
         assertThat(written.get(ZoneActivityAggregator.MEASUREMENT).tags()).containsExactlyInAnyOrder("store", "zone");
+    }
+
+    @Test
+    void everyReporterConfigurationLetsThroughTheFlinkMetricsTheDashboardsRead() throws Exception {
+        Map<String, Configuration> configurations = new TreeMap<>();
+        configurations.put("the embedded MiniCluster (FlinkMetricsReporting)", FlinkMetricsReporting.embedded(
+                CommandLine.parse(new String[] {"--influxdb.url", "http://localhost:8086"})));
+        configurations.put("docker/flink/conf/config.yaml", flinkConfigurationFile("docker/flink/conf/config.yaml"));
+        configurations.put(CLUSTER_REPORTER_TEMPLATE, flinkConfigurationFile(CLUSTER_REPORTER_TEMPLATE));
+        assertThat(FlinkMetrics.DECLARED).isNotEmpty();
+        configurations.forEach((where, flink) -> {
+            Configuration reporter = MetricOptions.forReporter(flink, FlinkMetricsReporting.REPORTER);
+            assertThat(reporter.get(MetricOptions.REPORTER_FACTORY_CLASS)).as(where)
+                    .isEqualTo(InfluxDbReporterFactory.class.getName());
+            ReporterFilter<Metric> filter = DefaultReporterFilters.metricsFromConfiguration(reporter);
+            for (FlinkMetrics.FlinkMetric metric : FlinkMetrics.DECLARED) {
+                assertThat(filter.filter(metric.sample(), metric.name(), metric.scope()))
+                        .as(where + " reports " + metric.measurement()).isTrue();
+            }
+            assertThat(filter.filter(new SimpleCounter(), "numRecordsIn", "taskmanager.job.task.operator"))
+                    .as(where + ": only what the dashboards read").isFalse();
+            Set<String> excluded = Set.of(reporter.get(MetricOptions.REPORTER_EXCLUDED_VARIABLES).split(";"));
+            for (FlinkMetrics.FlinkMetric metric : FlinkMetrics.DECLARED) {
+                assertThat(metric.tags()).as(where + ": tags of " + metric.measurement()).doesNotContainAnyElementsOf(excluded);
+            }
+        });
     }
 
     @Test
@@ -149,7 +190,7 @@ class DashboardsTest {
             InfluxQlQuery q = InfluxQlQuery.of(target.query());
             shown.computeIfAbsent(q.measurement(), m -> new HashSet<>()).addAll(q.fields());
         }
-        for (Measurement m : written.all().values()) {
+        for (Measurement m : readable.all().values()) {
             assertThat(shown).as("dashboards show " + m.name()).containsKey(m.name());
         }
         // Every field of the traffic, health, O2O conversion, store customer, occupancy and zone measurements is on
@@ -387,13 +428,21 @@ class DashboardsTest {
     private static void assertReadsWhatTheJobWrites(String where, String text) {
         InfluxQlQuery query = InfluxQlQuery.of(text);
         assertThat(query.problems()).as(where + ": `" + text + "`").isEmpty();
-        assertThat(written.has(query.measurement()))
-                .as(where + ": measurement " + query.measurement() + " is one the job writes, "
-                        + written.all().keySet())
+        assertThat(readable.has(query.measurement()))
+                .as(where + ": measurement " + query.measurement() + " is one the job or its Flink metric reporter "
+                        + "writes, " + readable.all().keySet())
                 .isTrue();
-        Measurement m = written.get(query.measurement());
+        Measurement m = readable.get(query.measurement());
         assertThat(m.fields()).as(where + ": fields of " + m.name()).containsAll(query.fields());
         assertThat(m.tags()).as(where + ": tags of " + m.name()).containsAll(query.tags());
+    }
+
+    /** A Flink config.yaml as Flink reads it, its @PLACEHOLDER@s (filled in by scripts) replaced by a word. */
+    private static Configuration flinkConfigurationFile(String relative) throws Exception {
+        Path dir = Files.createTempDirectory("flink-conf");
+        Files.writeString(dir.resolve("config.yaml"),
+                Files.readString(GrafanaFiles.path(relative)).replaceAll("@[A-Z_]+@", "placeholder"));
+        return GlobalConfiguration.loadConfiguration(dir.toString());
     }
 
     /** The column names a query sets with AS "...". */

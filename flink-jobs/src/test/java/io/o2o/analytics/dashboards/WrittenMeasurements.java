@@ -77,6 +77,17 @@ final class WrittenMeasurements {
         return new WrittenMeasurements(found);
     }
 
+    /** These measurements and {@code others} (declared ones, such as Flink's metrics). */
+    WrittenMeasurements and(List<Measurement> others) {
+        SortedMap<String, Measurement> merged = new TreeMap<>(measurements);
+        for (Measurement m : others) {
+            if (merged.put(m.name(), m) != null) {
+                throw new IllegalArgumentException("declared twice: " + m.name());
+            }
+        }
+        return new WrittenMeasurements(merged);
+    }
+
     SortedMap<String, Measurement> all() {
         return measurements;
     }
