@@ -268,6 +268,16 @@ public final class JobOptions {
             .defaultValue(ZoneRules.defaults().exitTimeout())
             .withDescription("Event time without any in-store reading of a device after which it has left the store's zones.");
 
+    public static final ConfigOption<Double> ZONES_POSITION_MARGIN = ConfigOptions.key("zones.position-margin-m")
+            .doubleType()
+            .defaultValue(ZoneRules.defaults().positionMarginM())
+            .withDescription("Metres the signal-weighted position (two or more sensors with a position in the fence file) must lie clear of the current zone to challenge it.");
+
+    public static final ConfigOption<Double> ZONES_PATH_LOSS_EXPONENT = ConfigOptions.key("zones.path-loss-exponent")
+            .doubleType()
+            .defaultValue(ZoneRules.defaults().pathLossExponent())
+            .withDescription("Signal fall-off with distance (10 n dB per decade) that turns a sensor's RSSI into the distance weighing its position.");
+
     public static final ConfigOption<Integer> ZONES_QUEUE_MIN_DEVICES = ConfigOptions.key("zones.queue-min-devices")
             .intType()
             .defaultValue(4)
@@ -358,7 +368,7 @@ public final class JobOptions {
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
-                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
+                ZONES_EXIT_TIMEOUT, ZONES_POSITION_MARGIN, ZONES_PATH_LOSS_EXPONENT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
                 STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, METRICS_PERIOD,

@@ -56,6 +56,11 @@ final class JourneySimulator {
 
     private static final long WIFI_PROBE_EVERY_MILLIS = MINUTE;
     private static final long BEACON_EVERY_MILLIS = 30 * SECOND;
+    /**
+     * How close a beacon of another zone must be to hear the phone: -65 dBm at that distance, the weakest
+     * advertisement a store's receivers keep. Where two zones meet, both beacons hear the phone.
+     */
+    static final double BEACON_RANGE_M = 10;
     private static final double JITTER = 0.3;
 
     private static final List<String> CHANNELS = List.of("app", "wechat", "weibo", "web", "mini_program");
@@ -286,19 +291,22 @@ final class JourneySimulator {
 
         /**
          * Wi-Fi access points hear the phone's probe requests about once a minute (when Wi-Fi is on); zone
-         * beacons are heard about every 30 s (when Bluetooth is on) while the customer stands in a zone.
+         * beacons are heard about every 30 s (when Bluetooth is on) while the customer stands in a zone: the
+         * beacons of that zone, placed to cover it, and any other beacon of the store within
+         * {@link #BEACON_RANGE_M}, each reading's signal from the distance to its beacon.
          */
         private void inStoreSensors(Trajectory trajectory, StoreSpan inside) {
             StoreSite site = inside.site();
             Interval span = inside.span();
             if (customer.wifiOn()) {
+                CityMap.Sensor accessPoint = site.accessPoint();
                 for (long t = span.from() + noise.nextLong(WIFI_PROBE_EVERY_MILLIS); t <= span.to();
                         t += jittered(WIFI_PROBE_EVERY_MILLIS)) {
                     Coordinate at = trajectory.at(t);
                     String zoneId = city.zoneAt(site.id(), at).map(ZoneFence::id).orElse(site.defaultZoneId());
-                    int rssi = GpsModel.rssi(at.distance(site.centroid()), noise);
+                    int rssi = GpsModel.rssi(accessPoint.rssiAt1mDbm(), at.distance(accessPoint.at()), noise);
                     sink.add(InputTopic.STORE_SENSORS, site.id(),
-                            RecordJson.presence(site.id() + "-wifi", site.id(), zoneId, "wifi_probe", customer.mac(),
+                            RecordJson.presence(accessPoint.id(), site.id(), zoneId, "wifi_probe", customer.mac(),
                                     rssi, t, Clock.ISO),
                             t);
                 }
@@ -312,11 +320,16 @@ final class JourneySimulator {
                         continue;
                     }
                     String zoneId = zone.get().zone().id();
-                    int rssi = GpsModel.rssi(at.distance(zone.get().beacon()), noise);
-                    sink.add(InputTopic.STORE_SENSORS, site.id(),
-                            RecordJson.presence(zoneId + "-beacon", site.id(), zoneId, "ble_beacon", customer.mac(),
-                                    rssi, t, Clock.ISO),
-                            t);
+                    for (CityMap.Sensor beacon : site.beacons()) {
+                        double distance = at.distance(beacon.at());
+                        if (beacon.zoneId().equals(zoneId) || distance <= BEACON_RANGE_M) {
+                            int rssi = GpsModel.rssi(beacon.rssiAt1mDbm(), distance, noise);
+                            sink.add(InputTopic.STORE_SENSORS, site.id(),
+                                    RecordJson.presence(beacon.id(), site.id(), beacon.zoneId(), "ble_beacon",
+                                            customer.mac(), rssi, t, Clock.ISO),
+                                    t);
+                        }
+                    }
                 }
             }
         }
