@@ -155,7 +155,12 @@ public final class JobOptions {
     public static final ConfigOption<Duration> SIMULATOR_DURATION = ConfigOptions.key("simulator.duration")
             .durationType()
             .defaultValue(Duration.ofHours(2))
-            .withDescription("Simulated time span.");
+            .withDescription("Simulated time span (45 min to 14 days).");
+
+    public static final ConfigOption<Integer> SIMULATOR_STAFF_PER_STORE = ConfigOptions.key("simulator.staff-per-store")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Employees the simulator puts in each store with opening hours, heard there most of every day (for a multi-day run that exercises the staff rule).");
 
     public static final ConfigOption<Double> SIMULATOR_BAD_RECORD_RATE = ConfigOptions.key(
                     "simulator.bad-record-rate")
@@ -364,7 +369,7 @@ public final class JobOptions {
                 TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
                 TOPIC_PROFILE_UPDATES, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
-                SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+                SIMULATOR_DURATION, SIMULATOR_STAFF_PER_STORE, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,

@@ -51,10 +51,10 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
      * @param closes null for a store open until midnight ({@code 24:00})
      * @param hoursPerDay whole and started hours open in a day: what a staff day is measured against
      */
-    record StoreHours(ZoneId zone, LocalTime opens, LocalTime closes, int hoursPerDay) implements java.io.Serializable {
+    public record StoreHours(ZoneId zone, LocalTime opens, LocalTime closes, int hoursPerDay) implements java.io.Serializable {
 
         /** From the fence file's {@code HH:mm-HH:mm} and IANA time zone. */
-        static StoreHours parse(String hours, String zone) {
+        public static StoreHours parse(String hours, String zone) {
             LocalTime opens = LocalTime.parse(hours.substring(0, 5));
             String end = hours.substring(6);
             LocalTime closes = end.equals("24:00") ? null : LocalTime.parse(end);
@@ -62,7 +62,13 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             return new StoreHours(ZoneId.of(zone), opens, closes, Math.max(1, closingHour - opens.getHour()));
         }
 
-        boolean open(LocalTime time) {
+        /** The store's opening hours, if the fence file gives them; in UTC when it gives no time zone. */
+        public static java.util.Optional<StoreHours> of(StoreFence store) {
+            return store.property("openingHours")
+                    .map(hours -> parse(hours, store.property("timezone").orElse("UTC")));
+        }
+
+        public boolean open(LocalTime time) {
             return !time.isBefore(opens) && (closes == null || time.isBefore(closes));
         }
     }
@@ -79,8 +85,7 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         this.staffDayShare = staffDayShare;
         this.openingHours = new HashMap<>();
         for (StoreFence store : fences.stores()) {
-            store.property("openingHours").ifPresent(hours -> openingHours.put(
-                    store.id(), StoreHours.parse(hours, store.property("timezone").orElse("UTC"))));
+            StoreHours.of(store).ifPresent(hours -> openingHours.put(store.id(), hours));
         }
     }
 

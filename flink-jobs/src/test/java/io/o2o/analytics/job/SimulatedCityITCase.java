@@ -2,24 +2,25 @@ package io.o2o.analytics.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static io.o2o.analytics.job.OutputFiles.engineDeviceMinutes;
+import static io.o2o.analytics.job.OutputFiles.field;
+import static io.o2o.analytics.job.OutputFiles.jsonLines;
+import static io.o2o.analytics.job.OutputFiles.lines;
+import static io.o2o.analytics.job.OutputFiles.number;
+import static io.o2o.analytics.job.OutputFiles.trueDeviceMinutes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
 import io.o2o.analytics.simulator.TrueConversion;
 import io.o2o.analytics.simulator.TrueZoneStay;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,7 +41,6 @@ class SimulatedCityITCase {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = TestClusters.withSlots(SLOTS);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> ENVIRONMENT =
             Map.of(Secrets.HASH_KEY_ENV, "integration-test-key-0123456789abcdef");
 
@@ -216,7 +216,7 @@ class SimulatedCityITCase {
         SortedMap<String, double[]> engine = new TreeMap<>(); // zone -> {visits, dwell seconds}
         for (String line : atParallelism2.metrics()) {
             if (line.startsWith("zone_activity,")) {
-                String zone = line.split(" ")[0].replaceAll(".*,zone=([^,]+).*", "$1");
+                String zone = OutputFiles.zoneOf(line);
                 long visits = field(line, "visits");
                 double[] sums = engine.computeIfAbsent(zone, z -> new double[2]);
                 sums[0] += visits;
@@ -280,18 +280,9 @@ class SimulatedCityITCase {
      */
     @Test
     void zoneOccupancyMatchesTheOccupancyOfTheTrueZoneStays() {
-        final long minute = 60_000;
         final double wifiOnlyPerBluetoothPhone = 0.8 * 0.4 / 0.6;
-        SortedMap<String, Long> engine = new TreeMap<>();
-        for (String line : atParallelism2.metrics()) {
-            if (line.startsWith("zone_activity,")) {
-                engine.merge(line.split(" ")[0].replaceAll(".*,zone=([^,]+).*", "$1"), field(line, "occupancy"), Long::sum);
-            }
-        }
-        SortedMap<String, Long> truth = new TreeMap<>();
-        for (TrueZoneStay stay : atParallelism2.truth().zoneStays()) {
-            truth.merge(stay.zoneId(), stay.exitMillis() / minute - stay.enterMillis() / minute, Long::sum);
-        }
+        SortedMap<String, Long> engine = engineDeviceMinutes(atParallelism2.metrics(), Long.MIN_VALUE, Long.MAX_VALUE);
+        SortedMap<String, Long> truth = trueDeviceMinutes(atParallelism2.truth().zoneStays(), Long.MIN_VALUE, Long.MAX_VALUE);
         engine.keySet().removeIf(zone -> zone.endsWith("-entrance"));
         truth.keySet().removeIf(zone -> zone.endsWith("-entrance"));
         double engineTotal = engine.values().stream().mapToLong(Long::longValue).sum();
@@ -439,40 +430,4 @@ class SimulatedCityITCase {
         return counts;
     }
 
-    private static long field(String line, String name) {
-        for (String field : line.split(" ")[1].split(",")) {
-            if (field.startsWith(name + "=")) {
-                return Long.parseLong(field.substring(name.length() + 1, field.length() - 1));
-            }
-        }
-        throw new AssertionError("no field " + name + " in " + line);
-    }
-
-    /** A numeric field, integer ({@code 3i}) or floating point. */
-    private static double number(String line, String name) {
-        for (String field : line.split(" ")[1].split(",")) {
-            if (field.startsWith(name + "=")) {
-                return Double.parseDouble(field.substring(name.length() + 1).replaceAll("i$", ""));
-            }
-        }
-        throw new AssertionError("no field " + name + " in " + line);
-    }
-
-    private static List<JsonNode> jsonLines(Path dir, String prefix) throws IOException {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines(dir, prefix)) {
-            nodes.add(JSON.readTree(line));
-        }
-        return nodes;
-    }
-
-    private static List<String> lines(Path dir, String prefix) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList()) {
-                lines.addAll(Files.readAllLines(file));
-            }
-        }
-        return lines;
-    }
 }
