@@ -166,7 +166,12 @@ public final class JobOptions {
     public static final ConfigOption<Duration> SIMULATOR_DURATION = ConfigOptions.key("simulator.duration")
             .durationType()
             .defaultValue(Duration.ofHours(2))
-            .withDescription("Simulated time span.");
+            .withDescription("Simulated time span (45 min to 14 days).");
+
+    public static final ConfigOption<Integer> SIMULATOR_STAFF_PER_STORE = ConfigOptions.key("simulator.staff-per-store")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Employees the simulator puts in each store with opening hours, heard there most of every day (for a multi-day run that exercises the staff rule).");
 
     public static final ConfigOption<Double> SIMULATOR_BAD_RECORD_RATE = ConfigOptions.key(
                     "simulator.bad-record-rate")
@@ -278,6 +283,16 @@ public final class JobOptions {
             .durationType()
             .defaultValue(ZoneRules.defaults().exitTimeout())
             .withDescription("Event time without any in-store reading of a device after which it has left the store's zones.");
+
+    public static final ConfigOption<Double> ZONES_POSITION_MARGIN = ConfigOptions.key("zones.position-margin-m")
+            .doubleType()
+            .defaultValue(ZoneRules.defaults().positionMarginM())
+            .withDescription("Metres the signal-weighted position (two or more sensors with a position in the fence file) must lie clear of the current zone to challenge it.");
+
+    public static final ConfigOption<Double> ZONES_PATH_LOSS_EXPONENT = ConfigOptions.key("zones.path-loss-exponent")
+            .doubleType()
+            .defaultValue(ZoneRules.defaults().pathLossExponent())
+            .withDescription("Signal fall-off with distance (10 n dB per decade) that turns a sensor's RSSI into the distance weighing its position.");
 
     public static final ConfigOption<Integer> ZONES_QUEUE_MIN_DEVICES = ConfigOptions.key("zones.queue-min-devices")
             .intType()
@@ -418,11 +433,11 @@ public final class JobOptions {
                 TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
                 TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
-                SIMULATOR_DURATION, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+                SIMULATOR_DURATION, SIMULATOR_STAFF_PER_STORE, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
-                ZONES_EXIT_TIMEOUT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
+                ZONES_EXIT_TIMEOUT, ZONES_POSITION_MARGIN, ZONES_PATH_LOSS_EXPONENT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,
                 STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,

@@ -119,6 +119,7 @@ public final class JobSetup {
                 .customers(options.get(JobOptions.SIMULATOR_CUSTOMERS))
                 .duration(options.get(JobOptions.SIMULATOR_DURATION))
                 .badRecordRate(options.get(JobOptions.SIMULATOR_BAD_RECORD_RATE))
+                .staffPerStore(options.get(JobOptions.SIMULATOR_STAFF_PER_STORE))
                 .build();
     }
 

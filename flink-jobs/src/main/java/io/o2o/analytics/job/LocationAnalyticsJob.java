@@ -143,7 +143,9 @@ public final class LocationAnalyticsJob {
                 options.get(JobOptions.ZONES_MIN_SWITCH_HOLD),
                 options.get(JobOptions.ZONES_EXIT_TIMEOUT),
                 defaults.locatingKinds(),
-                defaults.coarseKinds());
+                defaults.coarseKinds(),
+                options.get(JobOptions.ZONES_POSITION_MARGIN),
+                options.get(JobOptions.ZONES_PATH_LOSS_EXPONENT));
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -195,7 +197,7 @@ public final class LocationAnalyticsJob {
                 .uid("staff-filter")
                 .name("leave out staff")
                 .keyBy(ZonePresence::deviceOf)
-                .process(new ZonePresence(zoneRules))
+                .process(new ZonePresence(zoneRules, fences))
                 .uid("zone-presence")
                 .name("zone presence");
         DataStream<DeadLetter> lateReadings = zoneVisits.getSideOutput(ZonePresence.LATE_READINGS);

@@ -3,6 +3,7 @@ package io.o2o.analytics.simulator;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.fence.FenceIndex;
 import io.o2o.analytics.fence.LocalMetricFrame;
+import io.o2o.analytics.fence.SensorSite;
 import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.fence.ZoneFence;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ final class CityMap {
     private static final List<String> STOP_ZONE_KINDS = List.of("aisle", "display", "fitting_room", "checkout");
 
     private static final GeometryFactory METRIC = new GeometryFactory();
+    private static final String BLE_BEACON = "ble_beacon";
+    private static final String WIFI_PROBE = "wifi_probe";
 
     private final FenceCatalog catalog;
     private final FenceIndex index;
@@ -96,12 +99,12 @@ final class CityMap {
         List<ZoneSite> zones = new ArrayList<>();
         ZoneFence entrance = null;
         for (ZoneFence zone : catalog.zonesOf(store.id())) {
-            Geometry area = frame.toMetres(zone.area());
-            zones.add(new ZoneSite(zone, area, area.getInteriorPoint().getCoordinate()));
+            zones.add(new ZoneSite(zone, frame.toMetres(zone.area())));
             if (entrance == null && zone.kind().equals("entrance")) {
                 entrance = zone;
             }
         }
+        Coordinate centroid = footprint.geometry().getCentroid().getCoordinate();
 
         Geometry deep = deepInside(footprint.geometry());
         List<Geometry> stopAreas = new ArrayList<>();
@@ -135,7 +138,41 @@ final class CityMap {
                 door,
                 new Coordinate(-inward.x, -inward.y),
                 lobby,
-                footprint.geometry().getCentroid().getCoordinate());
+                centroid,
+                beacons(store, zones),
+                accessPoint(store, centroid));
+    }
+
+    /**
+     * The store's beacons where the fence file places them, so that every reading's signal is what its sensor's
+     * position makes it and the engine can weigh them by that position. A file without sensor positions gets
+     * one beacon in the middle of each zone (its interior point), named {@code <zoneId>-beacon}.
+     */
+    private List<Sensor> beacons(StoreFence store, List<ZoneSite> zones) {
+        List<Sensor> beacons = new ArrayList<>();
+        for (SensorSite sensor : catalog.sensorsOf(store.id())) {
+            if (sensor.kind().equals(BLE_BEACON) && sensor.zoneId() != null) {
+                beacons.add(new Sensor(sensor.id(), sensor.zoneId(), frame.toMetres(sensor.lat(), sensor.lon()),
+                        sensor.rssiAt1mDbm()));
+            }
+        }
+        if (beacons.isEmpty()) {
+            for (ZoneSite zone : zones) {
+                beacons.add(new Sensor(zone.zone().id() + "-beacon", zone.zone().id(),
+                        zone.area().getInteriorPoint().getCoordinate(), SensorSite.DEFAULT_RSSI_AT_1M_DBM));
+            }
+        }
+        return List.copyOf(beacons);
+    }
+
+    /** The store's Wi-Fi access point from the fence file, else one at the footprint's centroid. */
+    private Sensor accessPoint(StoreFence store, Coordinate centroid) {
+        return catalog.sensorsOf(store.id()).stream()
+                .filter(sensor -> sensor.kind().equals(WIFI_PROBE))
+                .findFirst()
+                .map(sensor -> new Sensor(sensor.id(), sensor.zoneId(), frame.toMetres(sensor.lat(), sensor.lon()),
+                        sensor.rssiAt1mDbm()))
+                .orElse(new Sensor(store.id() + "-wifi", null, centroid, SensorSite.DEFAULT_RSSI_AT_1M_DBM));
     }
 
     /** The part of the footprint {@link #STOP_DEPTH_M} from every wall, or as deep as a narrow store allows. */
@@ -190,8 +227,14 @@ final class CityMap {
         return footprint.covers(probe) ? normal : new Coordinate(-normal.x, -normal.y);
     }
 
-    /** A zone of a store, in the city frame, with its beacon in the middle. */
-    record ZoneSite(ZoneFence zone, Geometry area, Coordinate beacon) {}
+    /** A zone of a store, in the city frame. */
+    record ZoneSite(ZoneFence zone, Geometry area) {}
+
+    /**
+     * A sensor in the city frame: its id (the readings' {@code sensorId}), the zone it was installed for (null
+     * for an access point serving the store) and its signal at one metre.
+     */
+    record Sensor(String id, String zoneId, Coordinate at, double rssiAt1mDbm) {}
 
     /**
      * A store laid out for walking.
@@ -201,6 +244,8 @@ final class CityMap {
      * @param door the point of the wall where customers cross
      * @param outward the unit vector from the door away from the store
      * @param lobby a point just inside the door, reachable from it in a straight line
+     * @param beacons the store's zone beacons
+     * @param accessPoint the Wi-Fi access point that hears the probes
      */
     record StoreSite(
             StoreFence store,
@@ -213,7 +258,9 @@ final class CityMap {
             Coordinate door,
             Coordinate outward,
             Coordinate lobby,
-            Coordinate centroid) {
+            Coordinate centroid,
+            List<Sensor> beacons,
+            Sensor accessPoint) {
 
         String id() {
             return store.id();

@@ -70,6 +70,19 @@ public final class CitySimulator {
             }
             journeyCounts.merge(outcome.customer().journey().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
+        List<TrueStaff> staff = new ArrayList<>();
+        List<TrueZoneStay> staffZoneStays = new ArrayList<>();
+        for (int store = 0; store < city.sites().size(); store++) {
+            for (int member = 0; member < settings.staffPerStore(); member++) {
+                StaffShifts.Outcome shifts = StaffShifts.simulate(city, settings, store, member);
+                if (shifts != null) {
+                    staff.add(shifts.staff());
+                    genuine.addAll(shifts.records());
+                    staffZoneStays.addAll(shifts.zoneStays());
+                }
+            }
+        }
+        // Door counters count customers only: staff come in through the staff door.
         genuine.addAll(DoorCounters.readings(city, settings, entries));
         genuine.addAll(OfferRuleChanges.records(fences, settings));
 
@@ -91,7 +104,7 @@ public final class CitySimulator {
         List<String> storeIds = fences.stores().stream().map(StoreFence::id).toList();
         GroundTruth truth = new GroundTruth(
                 settings, storeIds, visits, passBys, entries, badRecords, conversions, offlineToOnline, identities,
-                new TreeMap<>(journeyCounts), perTopic, zoneStays);
+                new TreeMap<>(journeyCounts), perTopic, zoneStays, staff, staffZoneStays);
         return new Simulation(records, truth);
     }
 

@@ -47,12 +47,16 @@ final class GpsModel {
     }
 
     /**
-     * Received signal strength at {@code distanceM} from a transmitter: -40 dBm at 1 m, falling off with a
-     * path-loss exponent of 2.5 (indoors, people in the way), a couple of dB of fading, clamped to what
-     * receivers report (-90 to -40).
+     * Received signal strength at {@code distanceM} from a transmitter reading {@code rssiAt1mDbm} at 1 m (-40 dBm
+     * for the sample city's sensors), falling off with a path-loss exponent of 2.5 (indoors, people in the way),
+     * a couple of dB of fading, clamped to what receivers report (-90 dBm to the 1 m signal).
      */
-    static int rssi(double distanceM, SplittableRandom random) {
-        double dbm = -40 - 25 * StrictMath.log10(Math.max(1, distanceM)) + 2 * RandomStreams.gaussian(random);
-        return (int) Math.max(-90, Math.min(-40, Math.round(dbm)));
+    static int rssi(double rssiAt1mDbm, double distanceM, SplittableRandom random) {
+        double dbm = rssiAt1mDbm - 10 * PATH_LOSS_EXPONENT * StrictMath.log10(Math.max(1, distanceM))
+                + 2 * RandomStreams.gaussian(random);
+        return (int) Math.max(-90, Math.min(rssiAt1mDbm, Math.round(dbm)));
     }
+
+    /** How fast the signal falls with distance, per decade of distance in tens of dB (ZoneRules assumes the same). */
+    static final double PATH_LOSS_EXPONENT = 2.5;
 }

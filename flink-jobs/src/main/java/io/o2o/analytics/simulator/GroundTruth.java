@@ -37,6 +37,9 @@ import java.util.function.Function;
  * @param recordsPerTopic how many records each input topic received, bad ones included
  * @param zoneStays where customers with Bluetooth on truly stood in a store's zones, in customer order and, per
  *     customer, in time order
+ * @param staff the stores' employees ({@code SimulationSettings.staffPerStore} per store with opening hours)
+ * @param staffZoneStays where they stood, as zone stays whose {@code customerId} is the employee's id; kept
+ *     apart from the customers' so that customer figures stay what they were
  */
 public record GroundTruth(
         SimulationSettings settings,
@@ -50,7 +53,9 @@ public record GroundTruth(
         List<TrueIdentity> identities,
         SortedMap<String, Integer> journeys,
         Map<InputTopic, Long> recordsPerTopic,
-        List<TrueZoneStay> zoneStays) {
+        List<TrueZoneStay> zoneStays,
+        List<TrueStaff> staff,
+        List<TrueZoneStay> staffZoneStays) {
 
     public GroundTruth {
         storeIds = List.copyOf(storeIds);
@@ -69,6 +74,8 @@ public record GroundTruth(
         }
         recordsPerTopic = Collections.unmodifiableMap(topics);
         zoneStays = List.copyOf(zoneStays);
+        staff = List.copyOf(staff);
+        staffZoneStays = List.copyOf(staffZoneStays);
     }
 
     /** How many zone stays each zone had, by zone id; zones nobody stood in are left out. */
@@ -193,6 +200,11 @@ public record GroundTruth(
             putInstant(node, "exit", stay.exitMillis());
             node.put("dwellMillis", stay.dwellMillis());
         }
+        ArrayNode staffArray = root.putArray("staff");
+        for (TrueStaff member : staff) {
+            staffArray.addObject().put("staffId", member.staffId()).put("mac", member.mac())
+                    .put("storeId", member.storeId());
+        }
         ArrayNode conversionArray = root.putArray("conversions");
         for (TrueConversion conversion : conversions) {
             ObjectNode node = conversionArray.addObject()
@@ -239,7 +251,8 @@ public record GroundTruth(
                 .put("start", settings.start().toString())
                 .put("duration", settings.duration().toString())
                 .put("pingInterval", settings.pingInterval().toString())
-                .put("badRecordRate", settings.badRecordRate());
+                .put("badRecordRate", settings.badRecordRate())
+                .put("staffPerStore", settings.staffPerStore());
         JourneyMix mix = settings.mix();
         node.putObject("mix")
                 .put("storeVisitors", mix.storeVisitors())
@@ -262,6 +275,7 @@ public record GroundTruth(
                 .put("passBys", passBys.size())
                 .put("entries", entries.size())
                 .put("zoneStays", zoneStays.size())
+                .put("staff", staff.size())
                 .put("conversions", conversions.size())
                 .put("purchases", conversions.stream().filter(c -> c.purchaseMillis() != null).count())
                 .put("identifiableConversions", identifiableConversions().size())

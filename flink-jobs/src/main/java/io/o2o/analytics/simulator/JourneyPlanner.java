@@ -397,7 +397,7 @@ final class JourneyPlanner {
     }
 
     /** A uniform point of {@code area}, by rejection from its bounding box. */
-    private static Coordinate pointIn(Geometry area, SplittableRandom random) {
+    static Coordinate pointIn(Geometry area, SplittableRandom random) {
         Envelope box = area.getEnvelopeInternal();
         for (int i = 0; i < POINT_ATTEMPTS; i++) {
             Coordinate c = new Coordinate(

@@ -3,7 +3,6 @@ package io.o2o.analytics.simulator;
 import static io.o2o.analytics.simulator.RandomStreams.chance;
 import static io.o2o.analytics.simulator.RandomStreams.millisBetween;
 
-import io.o2o.analytics.fence.ZoneFence;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.simulator.CityMap.StoreSite;
 import io.o2o.analytics.simulator.CityMap.ZoneSite;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.locationtech.jts.geom.Coordinate;
 
 /**
  * Plays out one customer's journey: where they walk and when, what their phone, the store's sensors, the till
@@ -54,9 +52,6 @@ final class JourneySimulator {
     private static final long MIN_AFTER_VISIT_MILLIS = 5 * MINUTE + 30 * SECOND;
     private static final long MAX_AFTER_VISIT_MILLIS = 55 * MINUTE;
 
-    private static final long WIFI_PROBE_EVERY_MILLIS = MINUTE;
-    private static final long BEACON_EVERY_MILLIS = 30 * SECOND;
-    private static final double JITTER = 0.3;
 
     private static final List<String> CHANNELS = List.of("app", "wechat", "weibo", "web", "mini_program");
     /** Drawn uniformly, so views (listed three times) make half of all browsing. */
@@ -262,10 +257,12 @@ final class JourneySimulator {
             }
             pings(trajectory, truth);
             for (StoreSpan inside : truth.inside()) {
-                inStoreSensors(trajectory, inside);
+                InStoreSensors.hear(city, inside.site(), trajectory, inside.span(), customer.mac(), customer.wifiOn(),
+                        customer.bluetoothOn(), noise, sink);
                 if (customer.bluetoothOn()) {
                     // Computed beside the records from the true path alone: it draws nothing and changes none.
-                    zoneStays.addAll(ZoneTruth.stays(customer, trajectory, inside.site(), inside.span(), city));
+                    zoneStays.addAll(ZoneTruth.stays(customer.customerId(), customer.mac(), trajectory, inside.site(),
+                            inside.span(), city));
                 }
             }
             return truth;
@@ -281,43 +278,6 @@ final class JourneySimulator {
                         RecordJson.ping(customer.rawDeviceId(), userId, latLon[0], latLon[1], fix.accuracyM(), t,
                                 fix.source(), phoneClock),
                         t);
-            }
-        }
-
-        /**
-         * Wi-Fi access points hear the phone's probe requests about once a minute (when Wi-Fi is on); zone
-         * beacons are heard about every 30 s (when Bluetooth is on) while the customer stands in a zone.
-         */
-        private void inStoreSensors(Trajectory trajectory, StoreSpan inside) {
-            StoreSite site = inside.site();
-            Interval span = inside.span();
-            if (customer.wifiOn()) {
-                for (long t = span.from() + noise.nextLong(WIFI_PROBE_EVERY_MILLIS); t <= span.to();
-                        t += jittered(WIFI_PROBE_EVERY_MILLIS)) {
-                    Coordinate at = trajectory.at(t);
-                    String zoneId = city.zoneAt(site.id(), at).map(ZoneFence::id).orElse(site.defaultZoneId());
-                    int rssi = GpsModel.rssi(at.distance(site.centroid()), noise);
-                    sink.add(InputTopic.STORE_SENSORS, site.id(),
-                            RecordJson.presence(site.id() + "-wifi", site.id(), zoneId, "wifi_probe", customer.mac(),
-                                    rssi, t, Clock.ISO),
-                            t);
-                }
-            }
-            if (customer.bluetoothOn()) {
-                for (long t = span.from() + noise.nextLong(BEACON_EVERY_MILLIS); t <= span.to();
-                        t += jittered(BEACON_EVERY_MILLIS)) {
-                    Coordinate at = trajectory.at(t);
-                    Optional<ZoneSite> zone = city.zoneAt(site.id(), at).flatMap(z -> site.zone(z.id()));
-                    if (zone.isEmpty()) {
-                        continue;
-                    }
-                    String zoneId = zone.get().zone().id();
-                    int rssi = GpsModel.rssi(at.distance(zone.get().beacon()), noise);
-                    sink.add(InputTopic.STORE_SENSORS, site.id(),
-                            RecordJson.presence(zoneId + "-beacon", site.id(), zoneId, "ble_beacon", customer.mac(),
-                                    rssi, t, Clock.ISO),
-                            t);
-                }
             }
         }
 
@@ -496,7 +456,7 @@ final class JourneySimulator {
         }
 
         private long jittered(long interval) {
-            return Math.max(1, Math.round(interval * RandomStreams.uniform(noise, 1 - JITTER, 1 + JITTER)));
+            return InStoreSensors.jittered(interval, noise);
         }
 
         /** {@code count} instants from first to last, the first and last included, the rest random between. */

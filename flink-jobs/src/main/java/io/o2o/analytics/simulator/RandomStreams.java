@@ -13,6 +13,7 @@ final class RandomStreams {
     private static final long STORES = 0x53544f52L;
     private static final long BAD_RECORDS = 0x42414452L;
     private static final long CUSTOMER_DEVICES = 0x44455643L;
+    private static final long STAFF = 0x53544146L;
 
     private RandomStreams() {}
 
@@ -24,6 +25,13 @@ final class RandomStreams {
     static SplittableRandom forCustomerDevices(long seed, int customerIndex) {
         return new SplittableRandom(derive(seed, CUSTOMER_DEVICES, customerIndex));
     }
+
+    /** The {@code member}-th employee of the store at {@code storeIndex} in the catalogue. */
+    static SplittableRandom forStaff(long seed, int storeIndex, int member) {
+        return new SplittableRandom(derive(seed, STAFF, (long) storeIndex * MAX_STAFF_INDEX + member));
+    }
+
+    private static final long MAX_STAFF_INDEX = 1000;
 
     static SplittableRandom forStore(long seed, String storeId) {
         return new SplittableRandom(derive(seed, STORES, storeId.hashCode()));

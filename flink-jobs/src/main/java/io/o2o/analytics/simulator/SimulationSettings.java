@@ -17,6 +17,8 @@ import java.util.Objects;
  *     jittered by up to 30 % either way)
  * @param badRecordRate the share of all records that are deliberately broken
  * @param mix the share of each journey
+ * @param staffPerStore how many employees work in each store with opening hours, every day of the window
+ *     (docs/simulator.md, "Staff"); 0 leaves the stores to the customers
  */
 public record SimulationSettings(
         long seed,
@@ -25,7 +27,8 @@ public record SimulationSettings(
         Duration duration,
         Duration pingInterval,
         double badRecordRate,
-        JourneyMix mix)
+        JourneyMix mix,
+        int staffPerStore)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -42,7 +45,9 @@ public record SimulationSettings(
      * in, a 6-minute visit and the walk away, with room to spare.
      */
     public static final Duration MIN_DURATION = Duration.ofMinutes(45);
-    public static final Duration MAX_DURATION = Duration.ofDays(1);
+    /** Two weeks: room for a staff learning period of 7 days and a week of verdicts after it. */
+    public static final Duration MAX_DURATION = Duration.ofDays(14);
+    public static final int MAX_STAFF_PER_STORE = 50;
     public static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(1);
     public static final Duration MAX_PING_INTERVAL = Duration.ofMinutes(5);
     public static final int MAX_CUSTOMERS = 1_000_000;
@@ -70,6 +75,10 @@ public record SimulationSettings(
             throw new IllegalArgumentException(
                     "badRecordRate must be between 0 and " + MAX_BAD_RECORD_RATE + ", was " + badRecordRate);
         }
+        if (staffPerStore < 0 || staffPerStore > MAX_STAFF_PER_STORE) {
+            throw new IllegalArgumentException(
+                    "staffPerStore must be between 0 and " + MAX_STAFF_PER_STORE + ", was " + staffPerStore);
+        }
         if (start.toEpochMilli() % 1000 != 0) {
             // Door counters report whole minutes from the start; a ragged start would split the first one.
             throw new IllegalArgumentException("start must be a whole second, was " + start);
@@ -92,7 +101,8 @@ public record SimulationSettings(
                 .duration(duration)
                 .pingInterval(pingInterval)
                 .badRecordRate(badRecordRate)
-                .mix(mix);
+                .mix(mix)
+                .staffPerStore(staffPerStore);
     }
 
     public SimulationSettings withSeed(long newSeed) {
@@ -128,6 +138,7 @@ public record SimulationSettings(
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private double badRecordRate = DEFAULT_BAD_RECORD_RATE;
         private JourneyMix mix = JourneyMix.defaults();
+        private int staffPerStore;
 
         private Builder() {}
 
@@ -166,8 +177,14 @@ public record SimulationSettings(
             return this;
         }
 
+        public Builder staffPerStore(int value) {
+            this.staffPerStore = value;
+            return this;
+        }
+
         public SimulationSettings build() {
-            return new SimulationSettings(seed, customers, start, duration, pingInterval, badRecordRate, mix);
+            return new SimulationSettings(
+                    seed, customers, start, duration, pingInterval, badRecordRate, mix, staffPerStore);
         }
     }
 }

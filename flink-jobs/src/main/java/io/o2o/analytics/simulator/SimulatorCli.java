@@ -50,7 +50,7 @@ public final class SimulatorCli {
             SimulationSettings.DEFAULT_START.toString(),
             "start of the simulated window; now-2h ends the window at the current minute");
     static final Option DURATION = new Option("duration", "DURATION", "2h",
-            "length of the simulated window, e.g. 2h, 90m, 1h30m (45m to 24h)");
+            "length of the simulated window, e.g. 2h, 90m, 1h30m (45m to 14 days)");
     static final Option PING_INTERVAL = new Option("ping-interval", "DURATION", "30s",
             "mean time between two location pings of a phone on the move");
     static final Option SPEED = new Option("speed", "X", "0",

@@ -17,8 +17,9 @@ final class ZoneTruth {
 
     private ZoneTruth() {}
 
-    static List<TrueZoneStay> stays(Customer customer, Trajectory trajectory, StoreSite site, Interval inside,
-            CityMap city) {
+    /** @param personId the customer's (or employee's) id, {@code mac} their phone's */
+    static List<TrueZoneStay> stays(String personId, String mac, Trajectory trajectory, StoreSite site,
+            Interval inside, CityMap city) {
         List<TrueZoneStay> stays = new ArrayList<>();
         long t = inside.from();
         String zone = zoneAt(trajectory, site, city, t);
@@ -40,7 +41,7 @@ final class ZoneTruth {
                     }
                 }
                 if (zone != null) {
-                    stays.add(new TrueZoneStay(customer.customerId(), customer.mac(), site.id(), zone, enter, lo));
+                    stays.add(new TrueZoneStay(personId, mac, site.id(), zone, enter, lo));
                 }
                 zone = zoneAt(trajectory, site, city, hi);
                 enter = hi;
@@ -49,7 +50,7 @@ final class ZoneTruth {
             t = next;
         }
         if (zone != null) {
-            stays.add(new TrueZoneStay(customer.customerId(), customer.mac(), site.id(), zone, enter, inside.to()));
+            stays.add(new TrueZoneStay(personId, mac, site.id(), zone, enter, inside.to()));
         }
         return stays;
     }

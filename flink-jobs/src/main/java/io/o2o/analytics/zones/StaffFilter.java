@@ -23,7 +23,9 @@ import org.apache.flink.util.Collector;
  * first heard in the store, it is staff there when, of the last {@code learningDays} days, at least
  * {@code staffDayShare} were staff days, a staff day being one on which it was heard in at least
  * {@code openHoursShare} of the store's opening hours. The verdict is taken again at the first reading of each
- * local day, so a staff member who leaves the job becomes a shopper again once the window has passed.
+ * local day, so a staff member who leaves the job becomes a shopper again once the window has passed, and
+ * again whenever an hour of an earlier day arrives after that (a reading hours late still counts; the readings
+ * judged before it arrived keep their verdict).
  *
  * <p>Keyed by the hashed device id. State per device and store: the hours heard per day of the window and the
  * verdict (processing-time TTL of the window and a day). Stores without opening hours in the fence file keep
@@ -75,11 +77,20 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             store = new StaffPresence();
             store.firstDay = day;
         }
+        store.firstDay = Math.min(store.firstDay, day);
+        boolean newHour = false;
+        if (hours.open(local.toLocalTime())) {
+            long before = store.hoursByDay.getOrDefault(day, 0L);
+            long after = before | 1L << local.getHour();
+            newHour = after != before;
+            store.hoursByDay.put(day, after);
+        }
         if (day > store.judgedDay) {
             judge(store, day, hours.hoursPerDay());
-        }
-        if (hours.open(local.toLocalTime())) {
-            store.hoursByDay.merge(day, 1L << local.getHour(), (a, b) -> a | b);
+        } else if (day < store.judgedDay && newHour) {
+            // An hour of an earlier day that arrived after the verdict on a later one (a sensor uploading its
+            // buffer hours late): the verdict is taken again with it, as if it had come in time.
+            judge(store, store.judgedDay, hours.hoursPerDay());
         }
         presence.put(reading.storeId(), store);
         if (store.staff) {

@@ -7,6 +7,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A store's opening hours in its time zone, from the fence file's {@code openingHours} ({@code HH:mm-HH:mm}) and
@@ -25,12 +26,16 @@ public record StoreHours(ZoneId zone, LocalTime opens, LocalTime closes, int hou
         return new StoreHours(ZoneId.of(zone), opens, closes, Math.max(1, closingHour - opens.getHour()));
     }
 
+    /** The store's opening hours, if the fence file gives them; in UTC when it gives no time zone. */
+    public static Optional<StoreHours> of(StoreFence store) {
+        return store.property("openingHours").map(hours -> parse(hours, store.property("timezone").orElse("UTC")));
+    }
+
     /** Per store of the catalogue that has opening hours; parsed once, so that readers can look them up per event. */
     public static Map<String, StoreHours> of(FenceCatalog fences) {
         Map<String, StoreHours> hours = new HashMap<>();
         for (StoreFence store : fences.stores()) {
-            store.property("openingHours").ifPresent(text -> hours.put(
-                    store.id(), parse(text, store.property("timezone").orElse("UTC"))));
+            of(store).ifPresent(open -> hours.put(store.id(), open));
         }
         return hours;
     }

@@ -1,5 +1,6 @@
 package io.o2o.analytics.zones;
 
+import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -57,6 +59,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
             "pending-zone-readings", StoreSensorEvent.class, StoreSensorEvent::ts, ZonePresence::bySensor);
 
     private final ZoneRules rules;
+    /** Null without sensor positions: the zone then always follows the strongest smoothed signal. */
+    private final FenceCatalog fences;
     private final long windowMillis;
     private final long minSwitchHoldMillis;
     private final long exitTimeoutMillis;
@@ -68,8 +72,20 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     private transient Counter zoneVisits;
     private transient Counter ignoredReadings;
     private transient Counter lateReadings;
+    private transient Counter positionedReadings;
+    private transient ZonePositioning positioning;
 
+    /** Zones by the strongest smoothed signal only, as for sensors of unknown position. */
     public ZonePresence(ZoneRules rules) {
+        this(rules, null);
+    }
+
+    /**
+     * @param fences the stores, zones and sensor positions: where two positioned sensors of a store hear the
+     *     device, the zone is the one containing their signal-weighted position
+     */
+    public ZonePresence(ZoneRules rules, FenceCatalog fences) {
+        this.fences = fences;
         this.rules = Objects.requireNonNull(rules, "rules");
         this.windowMillis = rules.smoothingWindow().toMillis();
         this.minSwitchHoldMillis = rules.minSwitchHold().toMillis();
@@ -95,6 +111,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         zoneVisits = getRuntimeContext().getMetricGroup().counter("zoneVisits");
         ignoredReadings = getRuntimeContext().getMetricGroup().counter("ignoredZoneReadings");
         lateReadings = getRuntimeContext().getMetricGroup().counter("lateZoneReadings");
+        positionedReadings = getRuntimeContext().getMetricGroup().counter("positionedZoneReadings");
+        positioning = fences == null ? null : new ZonePositioning(fences, rules);
     }
 
     @Override
@@ -177,10 +195,17 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     private void locate(
             String storeId, long at, int readings, List<StoreSensorEvent> recent, Map<String, ZoneStay> open,
             String deviceId, OnTimerContext ctx, Collector<ZoneVisit> out) {
-        SortedMap<String, Double> signals = smoothedSignals(storeId, at, recent);
+        SortedMap<String, Double> signals = smoothedSignals(storeId, at, recent, StoreSensorEvent::zoneId);
+        ZonePositioning.Placement placement = positioning == null ? null : positioning.place(
+                storeId, smoothedSignals(storeId, at, recent, StoreSensorEvent::sensorId), signals.keySet());
+        if (placement != null && placement.zoneId() != null) {
+            positionedReadings.inc(readings);
+        } else {
+            placement = null;
+        }
         ZoneStay stay = open.get(storeId);
         if (stay == null) {
-            stay = ZoneStay.enteredAt(strongest(signals, null), at);
+            stay = ZoneStay.enteredAt(placement != null ? placement.zoneId() : strongest(signals, null), at);
             stay.readings = readings;
             open.put(storeId, stay);
             ctx.output(ENTRIES, ZoneSignal.enteredBy(deviceId, storeId, stay.zoneId, at));
@@ -188,10 +213,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         }
         stay.lastReadingAt = at;
         stay.readings += readings;
-        String challenger = strongest(signals, stay.zoneId);
-        // A zone not heard within the window has no signal: any heard zone leads it.
-        double current = signals.getOrDefault(stay.zoneId, Double.NEGATIVE_INFINITY);
-        if (challenger == null || signals.get(challenger) < current + rules.hysteresisDb()) {
+        String challenger = placement != null ? challengerAt(placement, stay.zoneId) : challengerOf(signals, stay.zoneId);
+        if (challenger == null) {
             stay.unchallenge();
             return;
         }
@@ -208,12 +231,30 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         }
     }
 
+    /** The strongest other zone, if it leads the current zone by the hysteresis margin; else null. */
+    private String challengerOf(SortedMap<String, Double> signals, String current) {
+        String challenger = strongest(signals, current);
+        // A zone not heard within the window has no signal: any heard zone leads it.
+        double currentSignal = signals.getOrDefault(current, Double.NEGATIVE_INFINITY);
+        return challenger == null || signals.get(challenger) < currentSignal + rules.hysteresisDb() ? null : challenger;
+    }
+
+    /** The zone of the weighted position, if it is another zone and the position is clear of the current one. */
+    private String challengerAt(ZonePositioning.Placement placement, String current) {
+        if (placement.zoneId().equals(current)
+                || positioning.clearance(placement, current) < rules.positionMarginM()) {
+            return null;
+        }
+        return placement.zoneId();
+    }
+
     /**
-     * The mean RSSI per zone of the store's readings within the smoothing window ending at {@code at}, from
-     * the locating kinds if any of them heard the device in that window, else from the coarse kinds. Sums
-     * of whole dBm are exact, so the means do not depend on the order of the readings.
+     * The mean RSSI per zone (or per sensor: {@code by}) of the store's readings within the smoothing window
+     * ending at {@code at}, from the locating kinds if any of them heard the device in that window, else from
+     * the coarse kinds. Sums of whole dBm are exact, so the means do not depend on the order of the readings.
      */
-    private SortedMap<String, Double> smoothedSignals(String storeId, long at, List<StoreSensorEvent> recent) {
+    private SortedMap<String, Double> smoothedSignals(
+            String storeId, long at, List<StoreSensorEvent> recent, Function<StoreSensorEvent, String> by) {
         List<StoreSensorEvent> inWindow = recent.stream()
                 .filter(r -> r.storeId().equals(storeId) && r.ts() > at - windowMillis && r.ts() <= at)
                 .toList();
@@ -221,13 +262,13 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         Map<String, long[]> sumAndCount = new HashMap<>();
         for (StoreSensorEvent reading : inWindow) {
             if (located == rules.locatingKinds().contains(reading.kind())) {
-                long[] acc = sumAndCount.computeIfAbsent(reading.zoneId(), zone -> new long[2]);
+                long[] acc = sumAndCount.computeIfAbsent(by.apply(reading), key -> new long[2]);
                 acc[0] += reading.rssi();
                 acc[1]++;
             }
         }
         SortedMap<String, Double> signals = new TreeMap<>();
-        sumAndCount.forEach((zone, acc) -> signals.put(zone, (double) acc[0] / acc[1]));
+        sumAndCount.forEach((key, acc) -> signals.put(key, (double) acc[0] / acc[1]));
         return signals;
     }
 

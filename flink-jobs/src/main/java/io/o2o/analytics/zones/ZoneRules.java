@@ -34,6 +34,14 @@ import java.util.Set;
  *     {@code wearable}
  * @param coarseKinds the sensor kinds used only when no locating reading is in the window; default
  *     {@code wifi_probe}
+ * @param positionMarginM where two or more sensors with a known position hear the device, it is placed at their
+ *     signal-weighted centroid, and another zone challenges the current one only while that position lies in it
+ *     at least this far (metres) clear of the current zone: the spatial counterpart of {@code hysteresisDb}.
+ *     Default 2 m: a 2 dB fade moves a distance estimate by 20 %, so a position between two beacons 10 m apart
+ *     wanders by about a metre either way; 2 m is twice that
+ * @param pathLossExponent how fast a signal falls with distance (10 n dB per decade), which turns a sensor's
+ *     smoothed RSSI into the distance that weighs its position. Default 2.5: indoors with people in the way, as
+ *     the simulator's sensors
  */
 public record ZoneRules(
         Duration smoothingWindow,
@@ -41,8 +49,13 @@ public record ZoneRules(
         Duration minSwitchHold,
         Duration exitTimeout,
         Set<String> locatingKinds,
-        Set<String> coarseKinds)
+        Set<String> coarseKinds,
+        double positionMarginM,
+        double pathLossExponent)
         implements Serializable {
+
+    public static final double DEFAULT_POSITION_MARGIN_M = 2;
+    public static final double DEFAULT_PATH_LOSS_EXPONENT = 2.5;
 
     public static final String WIFI_PROBE = "wifi_probe";
     public static final String BLE_BEACON = "ble_beacon";
@@ -59,6 +72,18 @@ public record ZoneRules(
                 Duration.ofMinutes(2),
                 Set.of(BLE_BEACON, WEARABLE),
                 Set.of(WIFI_PROBE));
+    }
+
+    /** With the default position margin and path loss. */
+    public ZoneRules(Duration smoothingWindow, double hysteresisDb, Duration minSwitchHold, Duration exitTimeout,
+            Set<String> locatingKinds, Set<String> coarseKinds) {
+        this(smoothingWindow, hysteresisDb, minSwitchHold, exitTimeout, locatingKinds, coarseKinds,
+                DEFAULT_POSITION_MARGIN_M, DEFAULT_PATH_LOSS_EXPONENT);
+    }
+
+    public ZoneRules withPositioning(double newPositionMarginM, double newPathLossExponent) {
+        return new ZoneRules(smoothingWindow, hysteresisDb, minSwitchHold, exitTimeout, locatingKinds, coarseKinds,
+                newPositionMarginM, newPathLossExponent);
     }
 
     public ZoneRules {
@@ -87,6 +112,12 @@ public record ZoneRules(
         }
         if (locatingKinds.stream().anyMatch(coarseKinds::contains)) {
             throw new IllegalArgumentException("a sensor kind cannot be both locating and coarse");
+        }
+        if (!(positionMarginM >= 0) || Double.isInfinite(positionMarginM)) {
+            throw new IllegalArgumentException("positionMarginM must be a finite number >= 0");
+        }
+        if (!(pathLossExponent >= 1 && pathLossExponent <= 6)) {
+            throw new IllegalArgumentException("pathLossExponent must be between 1 and 6");
         }
     }
 

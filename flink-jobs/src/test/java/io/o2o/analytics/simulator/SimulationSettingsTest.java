@@ -41,7 +41,7 @@ class SimulationSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("customers must be between 0 and 1000000, was -1");
         assertThatThrownBy(() -> SimulationSettings.builder().duration(Duration.ofMinutes(30)).build())
-                .hasMessage("duration must be between PT45M and PT24H, was PT30M");
+                .hasMessage("duration must be between PT45M and PT336H, was PT30M");
         assertThatThrownBy(() -> SimulationSettings.builder().badRecordRate(0.9).build())
                 .hasMessage("badRecordRate must be between 0 and 0.5, was 0.9");
         assertThatThrownBy(() -> SimulationSettings.builder().pingInterval(Duration.ZERO).build())

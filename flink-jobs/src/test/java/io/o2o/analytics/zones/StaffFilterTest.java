@@ -88,6 +88,33 @@ class StaffFilterTest {
     }
 
     @Test
+    void hoursOfThePreviousDayArrivingAfterTheNextDayBeganStillCount() throws Exception {
+        // Five staff days of the seven before day 7 (4.2 needed): days 0-3 and 6, 10:00-18:00 (8 hours, 7.2 needed).
+        List<StoreSensorEvent> worked = new ArrayList<>();
+        for (StoreSensorEvent r : presentDaily("staff", 8, 10, 18)) {
+            int day = (int) ((r.ts() - at(0, 0, 0)) / Duration.ofDays(1).toMillis());
+            if (day != 4 && day != 5) {
+                worked.add(r);
+            }
+        }
+        // Day 6's afternoon (4 of its 8 hours) is uploaded late, after day 7's first reading: without it, day 6
+        // is no staff day and the device would pass all of day 7.
+        List<StoreSensorEvent> lateAfternoon = worked.stream()
+                .filter(r -> r.ts() >= at(6, 14, 0) && r.ts() < at(7, 0, 0)).toList();
+        List<StoreSensorEvent> daySeven = worked.stream().filter(r -> r.ts() >= at(7, 0, 0)).toList();
+        List<StoreSensorEvent> arrivals = new ArrayList<>(worked);
+        arrivals.removeAll(lateAfternoon);
+        arrivals.removeAll(daySeven);
+        arrivals.add(daySeven.get(0));
+        arrivals.addAll(lateAfternoon);
+        arrivals.addAll(daySeven.subList(1, daySeven.size()));
+
+        List<StoreSensorEvent> passed = passed(arrivals);
+        assertThat(passed).contains(daySeven.get(0)).doesNotContainAnyElementsOf(daySeven.subList(1, daySeven.size()));
+        assertThat(passed).containsAll(worked.stream().filter(r -> r.ts() < at(6, 14, 0)).toList());
+    }
+
+    @Test
     void hoursOutsideTheOpeningHoursDoNotMakeAStaffDay() throws Exception {
         // The early cleaner's phone: heard 06:00-10:00 every day, before the store opens.
         List<StoreSensorEvent> night = new ArrayList<>(presentDaily("cleaner", 9, 6, 10));

@@ -49,5 +49,8 @@ class ZoneRulesTest {
                 .hasMessageStartingWith("sensor kinds must be among");
         assertThatThrownBy(() -> withKinds(Set.of(ZoneRules.BLE_BEACON), Set.of(ZoneRules.BLE_BEACON)))
                 .hasMessage("a sensor kind cannot be both locating and coarse");
+        assertThatThrownBy(() -> DEFAULTS.withPositioning(-1, 2.5)).hasMessage("positionMarginM must be a finite number >= 0");
+        assertThatThrownBy(() -> DEFAULTS.withPositioning(2, 0.5)).hasMessage("pathLossExponent must be between 1 and 6");
+        assertThat(DEFAULTS.withPositioning(3, 2).positionMarginM()).isEqualTo(3);
     }
 }

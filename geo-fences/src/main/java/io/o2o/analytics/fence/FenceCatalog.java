@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The stores and zones of one fence file, validated. Immutable and serializable, so a job can load it once in
+ * The stores, zones and sensor positions of one fence file, validated. Immutable and serializable, so a job can load it once in
  * {@code main()} and ship it to its operators, which build a {@link FenceIndex} from it in {@code open()}.
  */
 public final class FenceCatalog implements Serializable {
@@ -34,11 +34,14 @@ public final class FenceCatalog implements Serializable {
     private final Map<String, StoreFence> storesById;
     private final Map<String, ZoneFence> zonesById;
     private final Map<String, List<ZoneFence>> zonesByStore;
+    private final List<SensorSite> sensors;
+    private final Map<String, List<SensorSite>> sensorsByStore;
 
-    FenceCatalog(String source, List<StoreFence> stores, List<ZoneFence> zones) {
+    FenceCatalog(String source, List<StoreFence> stores, List<ZoneFence> zones, List<SensorSite> sensors) {
         this.source = source;
         this.stores = List.copyOf(stores);
         this.zones = List.copyOf(zones);
+        this.sensors = List.copyOf(sensors);
         Map<String, StoreFence> storesById = new LinkedHashMap<>();
         stores.forEach(s -> storesById.put(s.id(), s));
         Map<String, ZoneFence> zonesById = new LinkedHashMap<>();
@@ -51,6 +54,12 @@ public final class FenceCatalog implements Serializable {
         this.storesById = Map.copyOf(storesById);
         this.zonesById = Map.copyOf(zonesById);
         this.zonesByStore = Map.copyOf(zonesByStore);
+        Map<String, List<SensorSite>> sensorsByStore = new LinkedHashMap<>();
+        for (SensorSite sensor : sensors) {
+            sensorsByStore.computeIfAbsent(sensor.storeId(), id -> new ArrayList<>()).add(sensor);
+        }
+        sensorsByStore.replaceAll((id, list) -> List.copyOf(list));
+        this.sensorsByStore = Map.copyOf(sensorsByStore);
     }
 
     /**
@@ -145,8 +154,19 @@ public final class FenceCatalog implements Serializable {
         return Optional.ofNullable(zonesById.get(zoneId));
     }
 
+    /** The in-store sensors with a known position, in file order; empty for a file without any. */
+    public List<SensorSite> sensors() {
+        return sensors;
+    }
+
+    /** In file order; empty for a store without positioned sensors or an unknown store. */
+    public List<SensorSite> sensorsOf(String storeId) {
+        return sensorsByStore.getOrDefault(storeId, List.of());
+    }
+
     @Override
     public String toString() {
-        return "FenceCatalog[" + source + ": " + stores.size() + " stores, " + zones.size() + " zones]";
+        return "FenceCatalog[" + source + ": " + stores.size() + " stores, " + zones.size() + " zones, "
+                + sensors.size() + " sensors]";
     }
 }

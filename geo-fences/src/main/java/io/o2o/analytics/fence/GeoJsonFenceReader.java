@@ -39,6 +39,8 @@ final class GeoJsonFenceReader {
     static final double ZONE_TOLERANCE_M = 0.5;
     /** Well above any store, well below the size where one flat frame per fence stops being accurate. */
     static final double MAX_FENCE_EXTENT_M = 20_000;
+    /** Far below any sensor's reading at a metre; a lower value is a typo (a missing minus sign is caught too). */
+    static final double MIN_RSSI_AT_1M_DBM = -120;
 
     private static final Pattern OPENING_HOURS =
             Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-4]):[0-5]\\d");
@@ -55,6 +57,7 @@ final class GeoJsonFenceReader {
     private final Map<String, Integer> featureIndexById = new HashMap<>();
     private final List<StoreFence> stores = new ArrayList<>();
     private final List<PendingZone> pendingZones = new ArrayList<>();
+    private final List<PendingSensor> pendingSensors = new ArrayList<>();
 
     private GeoJsonFenceReader(String source) {
         this.source = source;
@@ -83,8 +86,9 @@ final class GeoJsonFenceReader {
         if (stores.isEmpty()) {
             throw new FenceFileException(source, "the collection has no store features");
         }
-        // Zones are checked once every store is known, so a file may list zones before their store.
-        return new FenceCatalog(source, stores, resolveZones());
+        // Zones and sensors are checked once every store is known, so a file may list them before their store.
+        List<ZoneFence> zones = resolveZones();
+        return new FenceCatalog(source, stores, zones, resolveSensors(zones));
     }
 
     private JsonNode parse(String geoJson) throws FenceFileException {
@@ -113,9 +117,9 @@ final class GeoJsonFenceReader {
             throw f.fail("has no \"properties\" object");
         }
         JsonNode type = f.props.get("type");
-        boolean store = "store".equals(textOrNull(type));
-        if (!store && !"zone".equals(textOrNull(type))) {
-            throw f.fail("properties.type must be \"store\" or \"zone\", found " + describe(type));
+        String featureType = textOrNull(type);
+        if (!"store".equals(featureType) && !"zone".equals(featureType) && !"sensor".equals(featureType)) {
+            throw f.fail("properties.type must be \"store\", \"zone\" or \"sensor\", found " + describe(type));
         }
         if (f.id == null) {
             throw f.fail("properties.id is missing or blank");
@@ -124,8 +128,12 @@ final class GeoJsonFenceReader {
         if (first != null) {
             throw f.fail("duplicate id, already used by feature #" + first);
         }
+        if ("sensor".equals(featureType)) {
+            pendingSensors.add(readSensor(f));
+            return;
+        }
         Geometry area = readArea(f);
-        if (store) {
+        if ("store".equals(featureType)) {
             stores.add(readStore(f, area));
         } else {
             pendingZones.add(readZone(f, area));
@@ -176,6 +184,66 @@ final class GeoJsonFenceReader {
                     + ", found " + describe(kind));
         }
         return new PendingZone(f, new ZoneFence(f.id, storeId, name(f), kind.asText(), area, textProperties(f.props)));
+    }
+
+    private PendingSensor readSensor(Feature f) throws FenceFileException {
+        String storeId = nonBlankText(f.props.get("storeId"));
+        if (storeId == null) {
+            throw f.fail("properties.storeId is missing or blank");
+        }
+        JsonNode kind = f.props.get("kind");
+        if (!SensorSite.KINDS.contains(textOrNull(kind))) {
+            throw f.fail("properties.kind of a sensor must be one of " + String.join(", ", SensorSite.KINDS)
+                    + ", found " + describe(kind));
+        }
+        JsonNode zone = f.props.get("zoneId");
+        if (zone != null && nonBlankText(zone) == null) {
+            throw f.fail("properties.zoneId must name a zone of the store, found " + describe(zone));
+        }
+        JsonNode calibration = f.props.get("rssiAt1mDbm");
+        if (calibration != null && !(calibration.isNumber() && calibration.asDouble() >= MIN_RSSI_AT_1M_DBM
+                && calibration.asDouble() <= 0)) {
+            throw f.fail("properties.rssiAt1mDbm must be a number of dBm from -120 to 0, found " + describe(calibration));
+        }
+        JsonNode geometry = f.node.get("geometry");
+        if (geometry == null || geometry.isNull() || !"Point".equals(textOrNull(geometry.get("type")))) {
+            throw f.fail("a sensor's geometry must be a Point, found "
+                    + (geometry == null || geometry.isNull() ? "nothing" : describe(geometry.get("type"))));
+        }
+        Coordinate at = readPosition(f, geometry.get("coordinates"), "the point");
+        return new PendingSensor(f, new SensorSite(f.id, storeId, nonBlankText(zone), kind.asText(), at.y, at.x,
+                calibration == null ? SensorSite.DEFAULT_RSSI_AT_1M_DBM : calibration.asDouble(),
+                textProperties(f.props)));
+    }
+
+    private List<SensorSite> resolveSensors(List<ZoneFence> zones) throws FenceFileException {
+        Map<String, StoreFence> storesById = new HashMap<>();
+        stores.forEach(s -> storesById.put(s.id(), s));
+        Map<String, String> storeOfZone = new HashMap<>();
+        zones.forEach(z -> storeOfZone.put(z.id(), z.storeId()));
+        Map<String, StoreInMetres> projected = new HashMap<>();
+        List<SensorSite> sensors = new ArrayList<>();
+        for (PendingSensor pending : pendingSensors) {
+            SensorSite sensor = pending.sensor;
+            StoreFence store = storesById.get(sensor.storeId());
+            if (store == null) {
+                throw pending.feature.fail(
+                        "properties.storeId '" + sensor.storeId() + "' names no store in this collection");
+            }
+            if (sensor.zoneId() != null && !sensor.storeId().equals(storeOfZone.get(sensor.zoneId()))) {
+                throw pending.feature.fail("properties.zoneId '" + sensor.zoneId() + "' names no zone of store '"
+                        + sensor.storeId() + "'");
+            }
+            StoreInMetres s = projected.computeIfAbsent(store.id(), id -> new StoreInMetres(store));
+            Coordinate xy = s.frame.toMetres(sensor.lat(), sensor.lon());
+            if (!s.withTolerance.covers(s.area.getFactory().createPoint(xy))) {
+                throw pending.feature.fail(String.format(Locale.ROOT,
+                        "sensor is not within the footprint of its store '%s' (tolerance %.1f m)",
+                        store.id(), ZONE_TOLERANCE_M));
+            }
+            sensors.add(sensor);
+        }
+        return sensors;
     }
 
     private List<ZoneFence> resolveZones() throws FenceFileException {
@@ -263,26 +331,7 @@ final class GeoJsonFenceReader {
         }
         Coordinate[] coordinates = new Coordinate[ring.size()];
         for (int k = 0; k < coordinates.length; k++) {
-            JsonNode position = ring.get(k);
-            String which = "position #" + k + " of " + where;
-            if (!position.isArray() || position.size() < 2 || !position.get(0).isNumber()
-                    || !position.get(1).isNumber()) {
-                throw f.fail(which + " must be [lon, lat] numbers, found " + describe(position));
-            }
-            double lon = position.get(0).asDouble();
-            double lat = position.get(1).asDouble();
-            if (!Double.isFinite(lon) || !Double.isFinite(lat)) {
-                // Only a number too large for a double gets here (JSON has no NaN); Jackson would print it as a string.
-                throw f.fail(which + " is not finite: [" + lon + ", " + lat + "]");
-            }
-            if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-                throw f.fail(which + " is out of range: " + describe(position)
-                        + " (longitude must be within ±180, latitude within ±90, in that order)");
-            }
-            if (Math.abs(lat) > LocalMetricFrame.MAX_ABS_LATITUDE) {
-                throw f.fail(which + " is at latitude " + lat + ", beyond the ±85° that fences support");
-            }
-            coordinates[k] = new Coordinate(lon, lat);
+            coordinates[k] = readPosition(f, ring.get(k), "position #" + k + " of " + where);
         }
         if (coordinates.length < 4) {
             throw f.fail(where + " has " + coordinates.length + " positions; a closed ring needs at least 4");
@@ -291,6 +340,28 @@ final class GeoJsonFenceReader {
             throw f.fail(where + " is not closed: its first and last positions differ");
         }
         return WGS84.createLinearRing(coordinates);
+    }
+
+    /** A {@code [lon, lat]} position as a coordinate (x = longitude), checked; {@code which} names it in messages. */
+    private static Coordinate readPosition(Feature f, JsonNode position, String which) throws FenceFileException {
+        if (position == null || !position.isArray() || position.size() < 2 || !position.get(0).isNumber()
+                || !position.get(1).isNumber()) {
+            throw f.fail(which + " must be [lon, lat] numbers, found " + describe(position));
+        }
+        double lon = position.get(0).asDouble();
+        double lat = position.get(1).asDouble();
+        if (!Double.isFinite(lon) || !Double.isFinite(lat)) {
+            // Only a number too large for a double gets here (JSON has no NaN); Jackson would print it as a string.
+            throw f.fail(which + " is not finite: [" + lon + ", " + lat + "]");
+        }
+        if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+            throw f.fail(which + " is out of range: " + describe(position)
+                    + " (longitude must be within ±180, latitude within ±90, in that order)");
+        }
+        if (Math.abs(lat) > LocalMetricFrame.MAX_ABS_LATITUDE) {
+            throw f.fail(which + " is at latitude " + lat + ", beyond the ±85° that fences support");
+        }
+        return new Coordinate(lon, lat);
     }
 
     private static String name(Feature f) throws FenceFileException {
@@ -366,6 +437,9 @@ final class GeoJsonFenceReader {
     }
 
     private record PendingZone(Feature feature, ZoneFence zone) {
+    }
+
+    private record PendingSensor(Feature feature, SensorSite sensor) {
     }
 
     private static final class StoreInMetres {

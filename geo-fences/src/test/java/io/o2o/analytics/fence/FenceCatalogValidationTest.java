@@ -7,10 +7,12 @@ import static io.o2o.analytics.fence.TestFences.SQUARE;
 import static io.o2o.analytics.fence.TestFences.TWIN;
 import static io.o2o.analytics.fence.TestFences.catalog;
 import static io.o2o.analytics.fence.TestFences.geometry;
+import static io.o2o.analytics.fence.TestFences.sensor;
 import static io.o2o.analytics.fence.TestFences.store;
 import static io.o2o.analytics.fence.TestFences.zone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,7 +77,7 @@ class FenceCatalogValidationTest {
         assertThat(sq.properties()).containsEntry("timezone", "Asia/Shanghai").containsEntry("capacity", "100");
         assertThat(catalog.zone("sq-aisle").orElseThrow().name()).as("defaults to the id").isEqualTo("sq-aisle");
         assertThat(catalog.store("twin").orElseThrow().area().getGeometryType()).isEqualTo("MultiPolygon");
-        assertThat(catalog).hasToString("FenceCatalog[test.geojson: 2 stores, 3 zones]");
+        assertThat(catalog).hasToString("FenceCatalog[test.geojson: 2 stores, 3 zones, 0 sensors]");
     }
 
     @Test
@@ -133,8 +135,8 @@ class FenceCatalogValidationTest {
         noProperties.remove("properties");
 
         assertFails(store("ok", 30, TWIN), untyped).hasMessage(
-                "test.geojson: feature #1 (id 'sq'): properties.type must be \"store\" or \"zone\", found nothing");
-        assertFails(shop).hasMessageEndingWith("properties.type must be \"store\" or \"zone\", found \"shop\"");
+                "test.geojson: feature #1 (id 'sq'): properties.type must be \"store\", \"zone\" or \"sensor\", found nothing");
+        assertFails(shop).hasMessageEndingWith("properties.type must be \"store\", \"zone\" or \"sensor\", found \"shop\"");
         assertFails(noProperties).hasMessage("test.geojson: feature #0: has no \"properties\" object");
         assertFails("{\"type\": \"FeatureCollection\", \"features\": [42]}")
                 .hasMessage("test.geojson: feature #0: is not a JSON object");
@@ -306,6 +308,45 @@ class FenceCatalogValidationTest {
         assertFails(store("court", 30, COURTYARD), zone("z", "court", "display", ZONE_IN_COURTYARD))
                 .hasMessageEndingWith("zone is not within the footprint of its store 'court':"
                         + " 280.0 m² of it lies outside (tolerance 0.5 m)");
+    }
+
+    // ---- sensor properties
+
+    @Test
+    void aSensorIsAPointInItsStoreForAZoneOfThatStore() throws FenceFileException {
+        ObjectNode calibrated = sensor("b2", "sq", null, "wifi_probe", 121.4702, 31.2302);
+        calibrated.with("properties").put("rssiAt1mDbm", -59);
+        FenceCatalog fences = catalog(store("sq", 30, SQUARE), zone("sq-aisle", "sq", "aisle", AISLE),
+                sensor("b1", "sq", "sq-aisle", "ble_beacon", 121.4705, 31.2304), calibrated);
+
+        assertThat(fences.sensorsOf("sq")).extracting(SensorSite::id, SensorSite::zoneId, SensorSite::kind,
+                SensorSite::lat, SensorSite::lon, SensorSite::rssiAt1mDbm).containsExactly(
+                tuple("b1", "sq-aisle", "ble_beacon", 31.2304, 121.4705, SensorSite.DEFAULT_RSSI_AT_1M_DBM),
+                tuple("b2", null, "wifi_probe", 31.2302, 121.4702, -59.0));
+        assertThat(fences.sensorsOf("elsewhere")).isEmpty();
+    }
+
+    @Test
+    void aSensorOutsideItsStoreOrForAnotherStoresZoneIsRefused() {
+        ObjectNode shape = sensor("b", "sq", null, "ble_beacon", 121.4705, 31.2304);
+        shape.with("geometry").put("type", "Polygon");
+        ObjectNode loud = sensor("b", "sq", null, "ble_beacon", 121.4705, 31.2304);
+        loud.with("properties").put("rssiAt1mDbm", 40);
+
+        assertFails(store("sq", 30, SQUARE), sensor("b", "sq", null, "ble_beacon", 121.4720, 31.2304)).hasMessage(
+                "test.geojson: feature #1 (id 'b'): sensor is not within the footprint of its store 'sq' (tolerance 0.5 m)");
+        assertFails(store("sq", 30, SQUARE), store("tw", 30, TWIN), zone("tw-z", "tw", "aisle", TWIN),
+                sensor("b", "sq", "tw-z", "ble_beacon", 121.4705, 31.2304))
+                .hasMessageEndingWith("properties.zoneId 'tw-z' names no zone of store 'sq'");
+        assertFails(store("sq", 30, SQUARE), sensor("b", "nope", null, "ble_beacon", 121.4705, 31.2304))
+                .hasMessageEndingWith("properties.storeId 'nope' names no store in this collection");
+        assertFails(store("sq", 30, SQUARE), sensor("b", "sq", null, "infrared", 121.4705, 31.2304))
+                .hasMessageEndingWith("properties.kind of a sensor must be one of ble_beacon, wearable, wifi_probe,"
+                        + " found \"infrared\"");
+        assertFails(store("sq", 30, SQUARE), shape)
+                .hasMessageEndingWith("a sensor's geometry must be a Point, found \"Polygon\"");
+        assertFails(store("sq", 30, SQUARE), loud)
+                .hasMessageEndingWith("properties.rssiAt1mDbm must be a number of dBm from -120 to 0, found 40");
     }
 
     // ---- loading

@@ -35,11 +35,16 @@ class FenceSchemaTest {
                 .containsExactlyInAnyOrder("type", "id", "nearBufferM", "capacity");
         assertThat(texts(schemaJson.at("/$defs/zoneProperties/required")))
                 .containsExactlyInAnyOrder("type", "id", "storeId", "kind");
+        assertThat(texts(schemaJson.at("/$defs/sensorProperties/required")))
+                .containsExactlyInAnyOrder("type", "id", "storeId", "kind");
     }
 
     @Test
     void agreesWithTheLoadersLimits() {
         assertThat(texts(schemaJson.at("/$defs/zoneProperties/properties/kind/enum"))).isEqualTo(ZoneFence.KINDS);
+        assertThat(texts(schemaJson.at("/$defs/sensorProperties/properties/kind/enum"))).isEqualTo(SensorSite.KINDS);
+        assertThat(schemaJson.at("/$defs/sensorProperties/properties/rssiAt1mDbm/minimum").asDouble())
+                .isEqualTo(GeoJsonFenceReader.MIN_RSSI_AT_1M_DBM);
         JsonNode buffer = schemaJson.at("/$defs/storeProperties/properties/nearBufferM");
         assertThat(buffer.path("minimum").asDouble()).isZero();
         assertThat(buffer.path("maximum").asDouble()).isEqualTo(GeoJsonFenceReader.MAX_NEAR_BUFFER_M);

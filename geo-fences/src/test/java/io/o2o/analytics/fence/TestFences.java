@@ -70,6 +70,18 @@ final class TestFences {
         return feature;
     }
 
+    /** A sensor at (lon lat), for the zone {@code zoneId} (null: the whole store). */
+    static ObjectNode sensor(String id, String storeId, String zoneId, String kind, double lon, double lat) {
+        ObjectNode feature = JSON.createObjectNode().put("type", "Feature");
+        ObjectNode properties = feature.putObject("properties").put("type", "sensor").put("id", id)
+                .put("storeId", storeId).put("kind", kind);
+        if (zoneId != null) {
+            properties.put("zoneId", zoneId);
+        }
+        feature.putObject("geometry").put("type", "Point").putArray("coordinates").add(lon).add(lat);
+        return feature;
+    }
+
     static String collection(JsonNode... features) {
         ObjectNode fc = JSON.createObjectNode().put("type", "FeatureCollection");
         fc.putArray("features").addAll(java.util.List.of(features));
