@@ -84,7 +84,7 @@ public final class CitySimulator {
         }
         // Door counters count customers only: staff come in through the staff door.
         genuine.addAll(DoorCounters.readings(city, settings, entries));
-        genuine.addAll(OfferRuleChanges.records(fences, settings));
+        genuine.addAll(OfferRuleChanges.records(settings));
 
         List<BadRecordInjector.Injection> injections = BadRecordInjector.inject(settings, fences, genuine);
         List<RawRecord> records = new ArrayList<>(genuine.size() + injections.size());

@@ -77,6 +77,8 @@ class DashboardQueriesITCase {
                 // Often: the bounded job takes some seconds only, and the checkpoint panels want completed ones.
                 "--checkpoint.interval", "500ms",
                 "--state.backend", "hashmap",
+                // The input is of the last hour, whatever the time of day in the stores: offers are sent at night too.
+                "--offers.quiet-hours", "none",
                 "--output.dir", outputs.toString()));
         args.addAll(List.of("--influxdb.url", proxy.url(), "--influxdb.bucket", database,
                 "--influxdb.flink-metrics-interval", "1s"));
@@ -144,8 +146,10 @@ class DashboardQueriesITCase {
                 "SELECT max(\"value\") FROM \"jobmanager_job_lastCheckpointDuration\"")).isNotNegative();
         assertThat(tagValues("taskmanager_job_task_operator_writeRetries", "operator_name"))
                 .singleElement().asString().startsWith("metrics");
+        // A reader whose partitions are all read before a report interval ends may report no lag at all.
         assertThat(tagValues("taskmanager_job_task_operator_pendingRecords", "subtask_index"))
-                .containsExactlyInAnyOrder("0", "1");
+                .isNotEmpty()
+                .isSubsetOf("0", "1");
     }
 
     private static List<String> tagValues(String measurement, String key) {
@@ -229,10 +233,14 @@ class DashboardQueriesITCase {
         Map<String, Selection> all = new LinkedHashMap<>();
         Map<String, Selection> one = new LinkedHashMap<>();
         Map<String, Selection> two = new LinkedHashMap<>();
+        // Tag key to the busiest value of the variables before: a later variable is ranked among those points, so
+        // that the busiest store and the busiest channel are busy together.
+        Map<String, String> before = new LinkedHashMap<>();
         for (JsonNode variable : GrafanaFiles.variables(dashboard)) {
             String name = variable.path("name").asText();
             List<String> values = values(variable);
-            List<String> busiest = byActivity(variable, values);
+            List<String> busiest = byActivity(variable, values, before);
+            before.put(InfluxQlQuery.of(variable.path("query").asText()).tags().iterator().next(), busiest.get(0));
             all.put(name, Selection.all(values,
                     variable.hasNonNull("allValue") ? variable.path("allValue").asText() : null));
             one.put(name, Selection.of(busiest.get(0)));
@@ -250,14 +258,27 @@ class DashboardQueriesITCase {
         return influx.query(database, query).stream().map(row -> String.valueOf(row.get("value"))).toList();
     }
 
-    /** The values, busiest first: by the sum of every field of the variable's measurement in the window. */
-    private static List<String> byActivity(JsonNode variable, List<String> values) {
+    /**
+     * The values, busiest first: by the sum of every field of the variable's measurement in the window, among the
+     * points of the values chosen {@code before} (by tag key) where the measurement has those tags.
+     */
+    private static List<String> byActivity(JsonNode variable, List<String> values, Map<String, String> before) {
         InfluxQlQuery show = InfluxQlQuery.of(variable.path("query").asText());
         String key = show.tags().iterator().next();
         Map<String, Double> activity = new LinkedHashMap<>();
         values.forEach(v -> activity.put(v, 0.0));
+        List<Object> tagKeys = influx.query(database, "SHOW TAG KEYS FROM \"" + show.measurement() + "\"").stream()
+                .map(row -> row.get("tagKey"))
+                .toList();
+        StringBuilder among = new StringBuilder();
+        before.forEach((tag, value) -> {
+            if (tagKeys.contains(tag)) {
+                among.append(" AND \"").append(tag).append("\" = '").append(value.replace("'", "\\'")).append('\'');
+            }
+        });
         for (Map<String, Object> row : influx.query(database, "SELECT sum(*) FROM \"" + show.measurement()
-                + "\" WHERE time >= " + fromMillis + "ms and time <= " + toMillis + "ms GROUP BY \"" + key + "\"")) {
+                + "\" WHERE time >= " + fromMillis + "ms and time <= " + toMillis + "ms" + among + " GROUP BY \""
+                + key + "\"")) {
             double sum = row.entrySet().stream()
                     .filter(e -> e.getKey().startsWith("sum_") && e.getValue() instanceof Number)
                     .mapToDouble(e -> ((Number) e.getValue()).doubleValue())

@@ -4,6 +4,9 @@ import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MerchandisingAggregator;
+import io.o2o.analytics.metrics.OffersAggregator;
+import io.o2o.analytics.offers.FirstOfferDecisionOnly;
+import io.o2o.analytics.offers.OfferDecision;
 import io.o2o.analytics.metrics.MerchandisingSignal;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.metrics.OccupancySignal;
@@ -37,7 +40,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 /**
  * The measurements, fields and tags the job writes to InfluxDB, learnt from the job's own aggregators rather than
  * from a list: a few decisions, health ticks, O2O conversions, visitors and till transactions go through
- * {@link StoreTrafficAggregator}, {@link PipelineHealthAggregator}, {@link O2oConversionAggregator} and
+ * {@link StoreTrafficAggregator}, {@link PipelineHealthAggregator}, {@link O2oConversionAggregator}, {@link OffersAggregator} and
  * {@link StoreCustomersAggregator} in operator test harnesses, and the names of the {@link MetricPoint}s they emit
  * are collected. A field renamed in the code is a field missing here, and the dashboards that still query the old
  * name fail {@code DashboardsTest}.
@@ -67,6 +70,7 @@ final class WrittenMeasurements {
         points.addAll(storeOccupancyPoints());
         points.addAll(zoneActivityPoints());
         points.addAll(merchandisingPoints());
+        points.addAll(offersPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -247,6 +251,25 @@ final class WrittenMeasurements {
             harness.processElement(StoreCustomerEvent.transaction(
                     new PosTransaction("tx2", "sh-001", null, 12.0, List.of(), paid)), paid);
             harness.processWatermark(TEN_O_CLOCK + 3 * ONE_HOUR.toMillis());
+            return harness.extractOutputValues();
+        }
+    }
+
+    /** One decision of every outcome for one rule and store: every offers field and tag. */
+    private static List<MetricPoint> offersPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OffersAggregator(Duration.ofMinutes(1), Duration.ZERO)),
+                OffersAggregator::keyOf,
+                Types.STRING)) {
+            harness.open();
+            long at = TEN_O_CLOCK + 5 * ONE_MINUTE;
+            for (String outcome : FirstOfferDecisionOnly.OUTCOMES) {
+                boolean redeemed = outcome.equals(OfferDecision.REDEEMED);
+                harness.processElement(new OfferDecision("welcome-1", outcome, null, "welcome", 1, "c1", "sh-001", null,
+                        "enter", "e1", at, at, List.of("member:m1"), "{}", at + ONE_HOUR.toMillis(),
+                        redeemed ? "tx1" : null, redeemed ? 42.0 : null), at);
+            }
+            harness.processWatermark(TEN_O_CLOCK + ONE_HOUR.toMillis());
             return harness.extractOutputValues();
         }
     }

@@ -81,7 +81,9 @@ class EndToEndITCase {
         args.addAll(List.of("--topic.visits", visitsTopic, "--topic.dead-letters", deadLetterTopic,
                 "--topic.o2o-conversions", conversionsTopic,
                 "--topic.customer-assignments", kafka.createTopic("customer-assignments", 2),
-                "--topic.profile-updates", kafka.createTopic("profile-updates", 2)));
+                "--topic.profile-updates", kafka.createTopic("profile-updates", 2),
+                "--topic.geo-offers", kafka.createTopic("geo-offers", 2),
+                "--topic.offer-audit", kafka.createTopic("offer-audit", 2)));
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "end-to-end-test-key-0123456789"));
 
@@ -169,7 +171,7 @@ class EndToEndITCase {
         assertThat(influx.queryLong(database, "SELECT count(\"p90_s\") FROM \"store_dwell\"")).isPositive();
         assertThat(influx.query(database, "SHOW TAG KEYS"))
                 .extracting(row -> row.get("tagKey"))
-                .containsOnly("store", "topic", "reason", "channel", "zone");
+                .containsOnly("store", "topic", "reason", "channel", "zone", "rule");
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /** Reads what the job wrote to its file outputs (JSON lines, InfluxDB line protocol) for the end-to-end tests. */
 final class OutputFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final long MINUTE = 60_000;
 
     private OutputFiles() {}
@@ -25,6 +25,13 @@ final class OutputFiles {
             nodes.add(JSON.readTree(line));
         }
         return nodes;
+    }
+
+    /** The texts of a JSON array. */
+    static List<String> texts(JsonNode array) {
+        List<String> texts = new java.util.ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     static List<String> lines(Path dir, String prefix) throws IOException {

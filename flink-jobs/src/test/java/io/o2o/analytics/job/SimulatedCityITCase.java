@@ -12,13 +12,21 @@ import static io.o2o.analytics.job.OutputFiles.trueDeviceMinutes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.records.InputTopic;
+import io.o2o.analytics.records.RawRecord;
 import io.o2o.analytics.simulator.GroundTruth;
+import io.o2o.analytics.simulator.InjectedBadRecord;
+import io.o2o.analytics.simulator.OfferRuleChanges;
+import io.o2o.analytics.simulator.Simulation;
+import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.simulator.TrueConversion;
 import io.o2o.analytics.simulator.TrueZoneStay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
@@ -56,7 +64,14 @@ class SimulatedCityITCase {
             List<JsonNode> assignments,
             List<JsonNode> conversions,
             List<JsonNode> profileUpdates,
-            GroundTruth truth) {}
+            List<JsonNode> offerDecisions,
+            List<JsonNode> geoOffers,
+            Simulation simulation) {
+
+        GroundTruth truth() {
+            return simulation.truth();
+        }
+    }
 
     private static RunResult run(int parallelism, Path dir) throws Exception {
         Configuration options = CommandLine.parse(new String[] {
@@ -79,7 +94,8 @@ class SimulatedCityITCase {
         return new RunResult(
                 jsonLines(dir, "visits-"), jsonLines(dir, "dead-letters-"), lines(dir, "metrics-"),
                 jsonLines(dir, "customer-assignments-"), jsonLines(dir, "o2o-conversions-"),
-                jsonLines(dir, "profile-updates-"), setup.simulation().truth());
+                jsonLines(dir, "profile-updates-"), jsonLines(dir, "offer-audit-"), jsonLines(dir, "geo-offers-"),
+                setup.simulation());
     }
 
     @BeforeAll
@@ -326,6 +342,54 @@ class SimulatedCityITCase {
                 .isNotEmpty();
         assertThat(sortedIds(four.profileUpdates(), "updateId")).isEqualTo(sortedIds(single.profileUpdates(), "updateId"))
                 .isNotEmpty();
+        assertThat(offerDecisions(four)).isEqualTo(offerDecisions(single)).isEqualTo(offerDecisions(atParallelism2))
+                .isNotEmpty();
+    }
+
+    /** Each offer decision whole, by offer id and outcome. */
+    private static Map<String, String> offerDecisions(RunResult run) {
+        Map<String, String> byId = new TreeMap<>();
+        run.offerDecisions().forEach(d -> byId.put(d.get("offerId").asText() + ':' + d.get("outcome").asText(), d.toString()));
+        return byId;
+    }
+
+    @Test
+    void theGeoOffersAreTheSentDecisionsAndNoneGoesToAMemberWhoOptedOut() throws Exception {
+        Set<String> optedOut = new HashSet<>();
+        List<InjectedBadRecord> badRecords = atParallelism2.truth().badRecords();
+        for (RawRecord record : atParallelism2.simulation().records()) {
+            if (record.topic() == InputTopic.MARKETING_PREFERENCES && record.value().contains("\"opt_out\"")
+                    && badRecords.stream().noneMatch(bad -> bad.value().equals(record.value()))) {
+                optedOut.add(OutputFiles.JSON.readTree(record.value()).get("identifier").asText());
+            }
+        }
+        List<JsonNode> decisions = atParallelism2.offerDecisions();
+        List<String> sent = decisions.stream().filter(d -> d.get("outcome").asText().equals("sent"))
+                .map(d -> d.get("offerId").asText()).toList();
+
+        assertThat(atParallelism2.geoOffers()).extracting(o -> o.get("offerId").asText())
+                .containsExactlyInAnyOrderElementsOf(sent)
+                .hasSizeGreaterThan(10);
+        assertThat(optedOut).isNotEmpty();
+        List<JsonNode> toOptedOut = decisions.stream()
+                .filter(d -> !d.get("outcome").asText().equals("redeemed"))
+                .filter(d -> OutputFiles.texts(d.get("recipients")).stream().anyMatch(optedOut::contains))
+                .toList();
+        assertThat(toOptedOut).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.get("outcome").asText()).isEqualTo("suppressed_consent"));
+        assertThat(decisions).filteredOn(d -> d.get("outcome").asText().equals("suppressed_consent"))
+                .allSatisfy(d -> assertThat(d.get("reason").asText()).contains("opted out of offers"));
+    }
+
+    @Test
+    void aRuleAddedAndDeletedOnTheTopicDecidesOnlyBetweenTheTwo() {
+        SimulationSettings settings = atParallelism2.truth().settings();
+        List<JsonNode> ofTheRule = atParallelism2.offerDecisions().stream()
+                .filter(d -> d.get("ruleId").asText().equals(OfferRuleChanges.RULE_ID))
+                .filter(d -> !d.get("outcome").asText().equals("redeemed"))
+                .toList();
+        assertThat(ofTheRule).isNotEmpty().allSatisfy(d -> assertThat(d.get("decidedAt").asLong())
+                .isBetween(OfferRuleChanges.addedAt(settings), OfferRuleChanges.removedAt(settings) - 1));
     }
 
     /** Each conversion whole, by id: who, where, which channel, which purchase. */
