@@ -3,6 +3,8 @@ package io.o2o.analytics.job;
 import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.journeys.FirstConversionOnly;
+import io.o2o.analytics.offers.FirstOfferDecisionOnly;
+import io.o2o.analytics.offers.OfferDecision;
 import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
@@ -104,6 +106,14 @@ public final class LocalLauncher {
         System.out.printf("  conversions: %,d online-to-store, %,d store-to-online%n",
                 counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.ONLINE_TO_STORE),
                 counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.STORE_TO_ONLINE));
+        String offers = FirstOfferDecisionOnly.ACCUMULATOR_PREFIX;
+        System.out.printf("  geo-offers: %,d sent; suppressed: %,d by caps, %,d by consent, %,d in quiet hours, "
+                        + "%,d with no one to send to; %,d redeemed%n",
+                counter(result, offers + OfferDecision.SENT), counter(result, offers + OfferDecision.SUPPRESSED_CAP),
+                counter(result, offers + OfferDecision.SUPPRESSED_CONSENT),
+                counter(result, offers + OfferDecision.SUPPRESSED_QUIET_HOURS),
+                counter(result, offers + OfferDecision.SUPPRESSED_UNREACHABLE),
+                counter(result, offers + OfferDecision.REDEEMED));
         System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
                 + counter(result, VisitDetector.REJECTED_ACCUMULATOR));
         if (truth != null) {

@@ -21,7 +21,8 @@ record InfluxQlQuery(String text, String measurement, Set<String> fields, Set<St
                     + "(?:\\s+GROUP\\s+BY\\s+(?<group>.+?))?\\s*$",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SHOW_TAG_VALUES = Pattern.compile(
-            "^\\s*SHOW\\s+TAG\\s+VALUES\\s+FROM\\s+(?<from>\\S+)\\s+WITH\\s+KEY\\s*=\\s*(?<key>\\S+)\\s*$",
+            "^\\s*SHOW\\s+TAG\\s+VALUES\\s+FROM\\s+(?<from>\\S+)\\s+WITH\\s+KEY\\s*=\\s*(?<key>\\S+)"
+                    + "(?:\\s+WHERE\\s+(?<where>.+?))?\\s*$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
     private static final Pattern ALIAS = Pattern.compile("\\s+AS\\s+\"[^\"]*\"", Pattern.CASE_INSENSITIVE);
@@ -35,13 +36,20 @@ record InfluxQlQuery(String text, String measurement, Set<String> fields, Set<St
         if (show.matches()) {
             String measurement = identifier(show.group("from"), "measurement", problems);
             String key = identifier(show.group("key"), "tag key", problems);
-            return new InfluxQlQuery(text, measurement, Set.of(), key == null ? Set.of() : Set.of(key), Set.of(),
-                    problems);
+            // The key first: it is what the variable lists; then the tags a chained variable filters on.
+            Set<String> tags = new LinkedHashSet<>();
+            if (key != null) {
+                tags.add(key);
+            }
+            if (show.group("where") != null) {
+                tags.addAll(quoted(show.group("where").replaceAll("/(?:\\\\/|[^/])*/", "//")));
+            }
+            return new InfluxQlQuery(text, measurement, Set.of(), tags, Set.of(), problems);
         }
         Matcher select = SELECT.matcher(text);
         if (!select.matches()) {
             problems.add("not of the form SELECT ... FROM \"m\" [WHERE ...] [GROUP BY ...] or "
-                    + "SHOW TAG VALUES FROM \"m\" WITH KEY = \"k\"");
+                    + "SHOW TAG VALUES FROM \"m\" WITH KEY = \"k\" [WHERE ...]");
             return new InfluxQlQuery(text, null, Set.of(), Set.of(), Set.of(), problems);
         }
         String measurement = identifier(select.group("from"), "measurement", problems);
