@@ -25,6 +25,14 @@ final class BadRecordInjector {
      * What the simulator breaks, one reason each. A re-sent ping is injected as late; the engine reports it as
      * late_event, or as duplicate_event when it overtakes the original (DeadLetterReason).
      */
+    /**
+     * The topics whose records come broken: all but the marketers' few rule changes, published from a console
+     * that validates them (a bad rule of its own has a test, not a share of the traffic).
+     */
+    static final List<InputTopic> BREAKABLE_TOPICS = java.util.Arrays.stream(InputTopic.values())
+            .filter(topic -> topic != InputTopic.OFFER_RULES)
+            .toList();
+
     static final List<DeadLetterReason> INJECTED = List.of(
             DeadLetterReason.MALFORMED_JSON,
             DeadLetterReason.MISSING_FIELD,
@@ -76,6 +84,7 @@ final class BadRecordInjector {
         }
         BadRecordInjector injector = new BadRecordInjector(settings, catalog, genuine);
         List<Injection> injections = new ArrayList<>();
+        injector.misspeltRuleChange(settings).ifPresent(injections::add);
         while (injections.size() < count) {
             DeadLetterReason reason = INJECTED.get(injector.random.nextInt(INJECTED.size()));
             Injection injection = injector.make(reason);
@@ -84,6 +93,25 @@ final class BadRecordInjector {
             }
         }
         return injections;
+    }
+
+    /**
+     * The marketer edits the flash sale half-way through it and misspells a cap: the change must be rejected as an
+     * {@code invalid_rule} and the rule keep running as it was.
+     */
+    private java.util.Optional<Injection> misspeltRuleChange(SimulationSettings settings) {
+        List<RawRecord> rules = genuineByTopic.getOrDefault(InputTopic.OFFER_RULES, List.of());
+        if (rules.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        RawRecord added = rules.get(0);
+        ObjectNode json = RecordJson.read(added.value());
+        json.put("version", 2);
+        json.putObject("caps").put("perDay", 2);
+        long at = (OfferRuleChanges.addedAt(settings) + OfferRuleChanges.removedAt(settings)) / 2;
+        RecordJson.putTs(json, at, RecordJson.Clock.ISO);
+        String value = RecordJson.write(json);
+        return java.util.Optional.of(injection(added, value, at + 1000, DeadLetterReason.INVALID_RULE));
     }
 
     /** A broken record for that reason, or null when no genuine record can carry it (no till receipts, ...). */
@@ -101,16 +129,14 @@ final class BadRecordInjector {
     }
 
     private Injection truncated() {
-        RawRecord base = anyRecord(List.of(InputTopic.values()));
+        RawRecord base = anyRecord(BREAKABLE_TOPICS);
         // A strict prefix of a JSON object never closes it, so it can never parse.
         String value = base.value().substring(0, 1 + random.nextInt(base.value().length() - 1));
         return injection(base, value, base.timestampMillis() + extraDelay(), DeadLetterReason.MALFORMED_JSON);
     }
 
     private Injection withoutRequiredField() {
-        // A rule without a field is an invalid rule, a reason of its own.
-        RawRecord base = anyRecord(List.of(InputTopic.LBS_PINGS, InputTopic.STORE_SENSORS, InputTopic.ONLINE_EVENTS,
-                InputTopic.POS_TRANSACTIONS, InputTopic.IDENTITY_LINKS, InputTopic.MARKETING_PREFERENCES));
+        RawRecord base = anyRecord(BREAKABLE_TOPICS);
         ObjectNode json = RecordJson.read(base.value());
         List<String> fields = switch (base.topic()) {
             case LBS_PINGS -> List.of("lat", "lon");
@@ -119,7 +145,7 @@ final class BadRecordInjector {
             case POS_TRANSACTIONS -> List.of("storeId", "items");
             case IDENTITY_LINKS -> List.of("b");
             case MARKETING_PREFERENCES -> List.of("consent");
-            case OFFER_RULES -> throw new IllegalStateException("rules are not picked");
+            case OFFER_RULES -> throw new IllegalStateException("rule changes are not broken");
         };
         json.remove(RandomStreams.pick(random, fields));
         return injection(base, json, DeadLetterReason.MISSING_FIELD);
@@ -160,7 +186,7 @@ final class BadRecordInjector {
     }
 
     private Injection fromTheFuture() {
-        RawRecord base = anyRecord(List.of(InputTopic.values()));
+        RawRecord base = anyRecord(BREAKABLE_TOPICS);
         ObjectNode json = RecordJson.read(base.value());
         long arrival = base.timestampMillis() + extraDelay();
         long ts = arrival + RandomStreams.millisBetween(random, MIN_FUTURE_SKEW_MILLIS, MAX_FUTURE_SKEW_MILLIS);

@@ -382,7 +382,7 @@ class SimulatedCityITCase {
     }
 
     @Test
-    void aRuleAddedAndDeletedOnTheTopicDecidesOnlyBetweenTheTwo() {
+    void aRuleAddedAndDeletedOnTheTopicDecidesOnlyBetweenTheTwoAndABadChangeLeavesItRunning() {
         SimulationSettings settings = atParallelism2.truth().settings();
         List<JsonNode> ofTheRule = atParallelism2.offerDecisions().stream()
                 .filter(d -> d.get("ruleId").asText().equals(OfferRuleChanges.RULE_ID))
@@ -390,6 +390,13 @@ class SimulatedCityITCase {
                 .toList();
         assertThat(ofTheRule).isNotEmpty().allSatisfy(d -> assertThat(d.get("decidedAt").asLong())
                 .isBetween(OfferRuleChanges.addedAt(settings), OfferRuleChanges.removedAt(settings) - 1));
+        // Half-way, a misspelt version 2 was rejected as a dead letter: version 1 ran on to the deletion.
+        assertThat(ofTheRule).extracting(d -> d.get("ruleVersion").asInt()).containsOnly(1);
+        assertThat(ofTheRule).anySatisfy(d -> assertThat(d.get("decidedAt").asLong())
+                .isGreaterThan((OfferRuleChanges.addedAt(settings) + OfferRuleChanges.removedAt(settings)) / 2));
+        assertThat(atParallelism2.deadLetters()).filteredOn(d -> d.get("reason").asText().equals("invalid_rule"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.get("detail").asText()).startsWith("rule.caps.perDay: unknown field"));
     }
 
     /** Each conversion whole, by id: who, where, which channel, which purchase. */

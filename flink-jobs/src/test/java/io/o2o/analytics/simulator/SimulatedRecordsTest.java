@@ -140,8 +140,11 @@ class SimulatedRecordsTest {
         double share = (double) truth.badRecords().size() / simulation.records().size();
 
         assertThat(share).isCloseTo(0.02, within(0.0005));
-        assertThat(truth.badRecordsPerReason().keySet())
-                .containsExactlyElementsOf(BadRecordInjector.INJECTED.stream().map(DeadLetterReason::code).sorted().toList());
+        // The drawn reasons, and the one misspelt rule change of the marketer.
+        assertThat(truth.badRecordsPerReason().keySet()).containsExactlyElementsOf(java.util.stream.Stream.concat(
+                        BadRecordInjector.INJECTED.stream(), java.util.stream.Stream.of(DeadLetterReason.INVALID_RULE))
+                .map(DeadLetterReason::code).sorted().toList());
+        assertThat(truth.badRecordsPerReason()).containsEntry(DeadLetterReason.INVALID_RULE.code(), 1L);
         assertThat(truth.badRecordsPerReason().values()).allSatisfy(count -> assertThat(count).isPositive());
         Map<String, Long> values = simulation.records().stream()
                 .collect(Collectors.groupingBy(r -> r.topic() + r.value(), Collectors.counting()));
