@@ -30,6 +30,9 @@ import org.apache.flink.util.Collector;
  * known from the link's time. That is how an engagement made before anything linked the browser to the
  * phone still meets the visit the phone makes.
  *
+ * <p>The identifier's latest marketing preference is kept apart from the window, for as long as the identifier, and
+ * sent again whenever the identifier joins a customer: an opt-out must follow the person into every merge.
+ *
  * <p>Activities of an identifier that belongs to no customer are kept (for a later link) but not sent: no
  * journey can join them to anything else. Every output leaves at its own {@code knownAt}, which is its
  * record timestamp too, so the journey patterns downstream see activities in the order the engine learnt
