@@ -13,7 +13,9 @@
 #   6. check "no lost or duplicated results": the visits topic holds no eventId twice and exactly the decisions
 #      of a reference run of the same job over the same topics, bounded, on a local MiniCluster
 #      (LocalLauncher of bin/o2o-analytics: --bounded --outputs files); the o2o-conversions topic holds exactly the
-#      reference's conversions (CEP state across the savepoint); InfluxDB holds exactly the reference's metric points
+#      reference's conversions (CEP state across the savepoint); the geo-offers topic, read committed, exactly the
+#      reference's offers, none twice (Kafka transactions across the savepoint); InfluxDB holds exactly the
+#      reference's metric points
 #
 # Needs Kafka and InfluxDB (1.x) running, given as bin/test exports them:
 #   O2O_TEST_KAFKA_BOOTSTRAP   e.g. 127.0.0.1:19092
@@ -250,8 +252,10 @@ status=0
 TIMINGS+=("simulator part 1 $(( $(elapsed) - part_started ))")
 simulated 1 1 "${HOUR1}" "${status}"
 
+# The input is of the last two hours, whatever the time of day in Shanghai: geo-offers are sent at night too.
+OFFER_ARGS=(--offers.quiet-hours none)
 JOB_ARGS=(--source kafka --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${GROUP}" "${TOPIC_ARGS[@]}"
-  --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
+  "${OFFER_ARGS[@]}" --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
 
 submit() { # $1 log name, then extra CLI options before the jar
   local name="$1" output
@@ -351,7 +355,7 @@ reference() {
     -Dlog4j2.configurationFile="${TEST_DIR}/log4j2-reference.properties" -Do2o.log.file="${TEST_DIR}/reference-flink.log" \
     -cp "${JAR}:${FLINK_LIB}/*" io.o2o.analytics.job.LocalLauncher --source kafka --bounded --outputs files \
     --output.dir "${TEST_DIR}/reference" --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${REFERENCE_GROUP}" \
-    "${TOPIC_ARGS[@]}" --parallelism 2 --checkpoint.interval 2s >"${TEST_DIR}/reference.log" 2>&1 \
+    "${TOPIC_ARGS[@]}" "${OFFER_ARGS[@]}" --parallelism 2 --checkpoint.interval 2s >"${TEST_DIR}/reference.log" 2>&1 \
     || { tail -n 30 "${TEST_DIR}/reference.log" >&2; fail "the reference run failed (${TEST_DIR}/reference.log)"; }
 }
 timed "reference run" reference
@@ -378,6 +382,12 @@ kafka_helper dump "${BOOTSTRAP}" "${TOPIC_PREFIX}-o2o-conversions" "${TEST_DIR}/
 ids_of conversionId "${TEST_DIR}/conversions.jsonl" | sort >"${TEST_DIR}/cluster-conversions.ids"
 cat "${TEST_DIR}"/reference/o2o-conversions-*.jsonl | ids_of conversionId | sort >"${TEST_DIR}/reference-conversions.ids"
 log "o2o-conversions topic: $(wc -l <"${TEST_DIR}/cluster-conversions.ids") conversions; reference: $(wc -l <"${TEST_DIR}/reference-conversions.ids")"
+
+# Geo-offers: written exactly once (Kafka transactions); read committed, the same offers as the reference, none twice.
+kafka_helper dump "${BOOTSTRAP}" "${TOPIC_PREFIX}-geo-offers" "${TEST_DIR}/geo-offers.jsonl" >/dev/null
+ids_of offerId "${TEST_DIR}/geo-offers.jsonl" | sort >"${TEST_DIR}/cluster-offers.ids"
+cat "${TEST_DIR}"/reference/geo-offers-*.jsonl | ids_of offerId | sort >"${TEST_DIR}/reference-offers.ids"
+log "geo-offers topic (read committed): $(wc -l <"${TEST_DIR}/cluster-offers.ids") offers, $(uniq -d "${TEST_DIR}/cluster-offers.ids" | wc -l) twice; reference: $(wc -l <"${TEST_DIR}/reference-offers.ids")"
 
 # The reference's metric points, loaded into a second database, against what the job wrote.
 for lp in "${TEST_DIR}"/reference/metrics-*.lp; do
@@ -419,6 +429,7 @@ compare_metrics pipeline_health_totals 'SELECT sum("received"), sum("dead_letter
 compare_metrics dead_letters_totals 'SELECT sum("count") FROM "dead_letters" GROUP BY "topic", "reason"' flatten
 compare_metrics o2o_conversions 'SELECT * FROM "o2o_conversions" GROUP BY *' cat
 compare_metrics store_customers 'SELECT * FROM "store_customers" GROUP BY *' cat
+compare_metrics offers 'SELECT * FROM "offers" GROUP BY *' cat
 
 (( $(wc -l <"${TEST_DIR}/reference.ids") > 0 )) || fail "the reference run decided nothing (${TEST_DIR}/reference.log)"
 [[ ! -s "${TEST_DIR}/duplicated.ids" ]] || fail "$(wc -l <"${TEST_DIR}/duplicated.ids") eventIds twice in ${VISITS_TOPIC} (${TEST_DIR}/duplicated.ids)"
@@ -427,6 +438,9 @@ compare_metrics store_customers 'SELECT * FROM "store_customers" GROUP BY *' cat
 (( $(wc -l <"${TEST_DIR}/reference-conversions.ids") > 0 )) || fail "the reference run found no conversion (${TEST_DIR}/reference.log)"
 cmp -s "${TEST_DIR}/cluster-conversions.ids" "${TEST_DIR}/reference-conversions.ids" \
   || fail "the o2o-conversions topic differs from the reference (${TEST_DIR}/cluster-conversions.ids vs reference-conversions.ids)"
+(( $(wc -l <"${TEST_DIR}/reference-offers.ids") > 0 )) || fail "the reference run sent no geo-offer (${TEST_DIR}/reference.log)"
+cmp -s "${TEST_DIR}/cluster-offers.ids" "${TEST_DIR}/reference-offers.ids" \
+  || fail "the geo-offers topic differs from the reference (${TEST_DIR}/cluster-offers.ids vs reference-offers.ids)"
 (( after_resume_hour1 > 0 )) || fail "no decision about hour 1 came after the resume: the test did not carry state across the savepoint"
 (( ${#metric_differences[@]} == 0 )) || fail "InfluxDB differs from the reference in: ${metric_differences[*]}"
 (( restarts == 0 )) || fail "the jobs failed and restarted ${restarts} time(s) (${REST_URL}/jobs/<id>/exceptions)"

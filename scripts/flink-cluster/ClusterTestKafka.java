@@ -149,6 +149,8 @@ public final class ClusterTestKafka {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // What a downstream consumer sees: committed transactions only (geo-offers is written transactionally).
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long records = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
                 BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
