@@ -47,10 +47,4 @@ public record OfferDecision(
     public boolean sent() {
         return SENT.equals(outcome);
     }
-
-    public OfferDecision redeemedBy(String purchase, double purchaseAmount, long at) {
-        return new OfferDecision(offerId, REDEEMED, "purchase " + purchase + " at " + storeId, ruleId, ruleVersion,
-                customerId, storeId, zoneId, trigger, triggerEventId, triggeredAt, at, recipients, offerJson, redeemBy,
-                purchase, purchaseAmount);
-    }
 }

@@ -156,8 +156,10 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             throws Exception {
         BroadcastState<String, String> rules = ctx.getBroadcastState(RULES);
         rules.put(versionKey(change.ruleId(), change.ts()), change.deleted() ? "" : change.ruleJson());
-        // Versions superseded before the watermark can judge nothing any more: nothing left to decide is older.
-        long watermark = ctx.currentWatermark();
+        // Versions superseded before the watermark can judge nothing any more: nothing left to decide is older. A day
+        // of margin, because the watermark differs between parallel instances and, after a rescale, an instance may
+        // get the rules of one that was further ahead than the customers it now decides for.
+        long watermark = ctx.currentWatermark() == Long.MIN_VALUE ? Long.MIN_VALUE : ctx.currentWatermark() - DAY;
         String newestPast = null;
         List<String> past = new ArrayList<>();
         for (Map.Entry<String, String> version : rules.entries()) {
@@ -401,7 +403,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
                 ctx.getCurrentKey(), storeId, zoneId, rule.trigger().type().code(), triggerEventId, triggeredAt, now,
                 List.copyOf(to), rule.offerJson(), redeemBy, null, null);
         if (decision.sent()) {
-            sentOffers.add(new SentOffer(offerId, rule.id(), storeId, now, redeemBy, false));
+            sentOffers.add(new SentOffer(offerId, rule.id(), rule.version(), storeId, now, redeemBy, false));
             Integer ever = sentPerRule.get(rule.id());
             sentPerRule.put(rule.id(), ever == null ? 1 : ever + 1);
         }
@@ -541,7 +543,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         sentOffers.update(offers);
         count(OfferDecision.REDEEMED);
         out.collect(new OfferDecision(offer.offerId(), OfferDecision.REDEEMED, "purchase " + purchase.txId(),
-                offer.ruleId(), 0, purchase.customerId(), offer.storeId(), null, null, null, offer.sentAt(),
+                offer.ruleId(), offer.ruleVersion(), purchase.customerId(), offer.storeId(), null, null, null, offer.sentAt(),
                 purchase.ts(), List.of(), null, offer.redeemBy(), purchase.txId(), purchase.amount()));
     }
 

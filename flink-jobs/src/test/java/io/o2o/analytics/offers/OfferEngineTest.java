@@ -318,7 +318,8 @@ class OfferEngineTest {
 
     @Test
     void aPurchaseAtTheStoreRedeemsTheLatestOpenOfferOnce() throws Exception {
-        List<OfferDecision> decisions = decide(rules(ENTER_RULE), membership(MEMBER, NOON - HOUR), enter(STORE, NOON),
+        List<String> welcome = rules(rule("welcome", "\"version\":3,\"trigger\":{\"type\":\"enter\"}"));
+        List<OfferDecision> decisions = decide(welcome, membership(MEMBER, NOON - HOUR), enter(STORE, NOON),
                 purchase(STORE, "t-1", 120.5, NOON + 20 * MINUTE), purchase(STORE, "t-2", 30, NOON + 30 * MINUTE),
                 purchase("sh-002", "t-3", 10, NOON + 40 * MINUTE));
         assertThat(decisions).extracting(OfferDecision::outcome)
@@ -326,6 +327,7 @@ class OfferEngineTest {
         assertThat(decisions.get(1)).satisfies(redeemed -> {
             assertThat(redeemed.offerId()).isEqualTo(decisions.get(0).offerId());
             assertThat(redeemed.txId()).isEqualTo("t-1");
+            assertThat(redeemed.ruleVersion()).isEqualTo(3);
             assertThat(redeemed.amount()).isEqualTo(120.5);
             assertThat(redeemed.decidedAt()).isEqualTo(NOON + 20 * MINUTE);
         });

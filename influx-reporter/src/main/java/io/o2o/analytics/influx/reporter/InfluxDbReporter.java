@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -72,6 +74,11 @@ public final class InfluxDbReporter implements MetricReporter, Scheduled {
     record Series(String measurement, SortedMap<String, String> tags) {}
 
     private final Map<Metric, Series> metrics = new ConcurrentHashMap<>();
+    /**
+     * The last values of metrics removed since the last report (their task or job ended), written with the next
+     * one: a bounded job, or a task that finishes between two reports, still leaves its final values.
+     */
+    private final Queue<String> departed = new ConcurrentLinkedQueue<>();
     private final Function<String, String> environment;
     private InfluxDbReporterOptions.Settings settings;
     private HttpClient http;
@@ -97,6 +104,8 @@ public final class InfluxDbReporter implements MetricReporter, Scheduled {
 
     @Override
     public void close() {
+        // What was still to be written: the metrics that went away since the last report, and the rest as they are.
+        report();
         // Java 17's HttpClient has no close(): its threads end once it is unreachable.
         http = null;
         metrics.clear();
@@ -109,7 +118,11 @@ public final class InfluxDbReporter implements MetricReporter, Scheduled {
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
-        metrics.remove(metric);
+        Series series = metrics.remove(metric);
+        String last = series == null ? null : line(metric, series, System.currentTimeMillis(), new StringBuilder(256));
+        if (last != null) {
+            departed.add(last);
+        }
     }
 
     /** Where a metric goes; package-private for the tests. */
@@ -127,7 +140,11 @@ public final class InfluxDbReporter implements MetricReporter, Scheduled {
             return; // closed, or never opened
         }
         long now = System.currentTimeMillis();
-        List<String> lines = lines(now);
+        List<String> lines = new ArrayList<>();
+        for (String last = departed.poll(); last != null; last = departed.poll()) {
+            lines.add(last);
+        }
+        lines.addAll(lines(now));
         for (int from = 0; from < lines.size(); from += settings.batchSize()) {
             List<String> batch = lines.subList(from, Math.min(lines.size(), from + settings.batchSize()));
             try {
@@ -150,21 +167,29 @@ public final class InfluxDbReporter implements MetricReporter, Scheduled {
         List<String> lines = new ArrayList<>(metrics.size());
         StringBuilder line = new StringBuilder(256);
         metrics.forEach((metric, series) -> {
-            Map<String, Object> fields;
-            try {
-                fields = fields(metric);
-            } catch (RuntimeException e) {
-                // A gauge of some library that throws must not cost the other metrics their report.
-                LOG.debug("InfluxDB metric reporter: skipping {}: {}", series.measurement(), e.toString());
-                return;
-            }
-            if (!fields.isEmpty()) {
-                line.setLength(0);
-                lines.add(LineProtocol.append(line, series.measurement(), series.tags(), fields, timestampMillis)
-                        .toString());
+            String written = line(metric, series, timestampMillis, line);
+            if (written != null) {
+                lines.add(written);
             }
         });
         return lines;
+    }
+
+    /** The metric's current value as a line, or null when it has none to store. */
+    private static String line(Metric metric, Series series, long timestampMillis, StringBuilder line) {
+        Map<String, Object> fields;
+        try {
+            fields = fields(metric);
+        } catch (RuntimeException e) {
+            // A gauge of some library that throws must not cost the other metrics their report.
+            LOG.debug("InfluxDB metric reporter: skipping {}: {}", series.measurement(), e.toString());
+            return null;
+        }
+        if (fields.isEmpty()) {
+            return null;
+        }
+        line.setLength(0);
+        return LineProtocol.append(line, series.measurement(), series.tags(), fields, timestampMillis).toString();
     }
 
     private static Map<String, Object> fields(Metric metric) {

@@ -110,19 +110,38 @@ class InfluxDbReporterTest {
     }
 
     @Test
-    void aRemovedMetricIsNoLongerReported() {
+    void aRemovedMetricIsReportedOnceWithItsLastValueThenNoMore() {
         InfluxDbReporter reporter = open(Map.of("url", url, "bucket", "b"), Map.of());
         MetricGroup group = new ScopedGroup("jobmanager.job", Map.of());
-        Gauge<Long> gauge = () -> 1L;
+        AtomicInteger failed = new AtomicInteger(1);
+        Gauge<Long> gauge = () -> (long) failed.get();
         reporter.notifyOfAddedMetric(gauge, "numberOfFailedCheckpoints", group);
         reporter.notifyOfAddedMetric(new SimpleCounter(), "other", group);
+        failed.set(2);
+        // The job ended between two reports: its final value must still be written.
         reporter.notifyOfRemovedMetric(gauge, "numberOfFailedCheckpoints", group);
+        failed.set(3);
         reporter.report();
-        assertThat(requests).singleElement().satisfies(r -> {
-            assertThat(r.body()).startsWith("jobmanager_job_other count=0i ").doesNotContain("Failed");
-            assertThat(r.authorization()).as("no token, no header").isNull();
-            assertThat(r.uri()).isEqualTo("/api/v2/write?bucket=b&precision=ms");
-        });
+        reporter.report();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).body()).contains("jobmanager_job_numberOfFailedCheckpoints value=2i ")
+                .contains("jobmanager_job_other count=0i ");
+        assertThat(requests.get(0).authorization()).as("no token, no header").isNull();
+        assertThat(requests.get(0).uri()).isEqualTo("/api/v2/write?bucket=b&precision=ms");
+        assertThat(requests.get(1).body()).startsWith("jobmanager_job_other count=0i ").doesNotContain("Failed");
+    }
+
+    @Test
+    void closingWritesWhatWasNotReportedYet() {
+        InfluxDbReporter reporter = open(Map.of("url", url, "bucket", "b"), Map.of());
+        MetricGroup group = new ScopedGroup("taskmanager.job.task.operator", Map.of());
+        SimpleCounter retries = new SimpleCounter();
+        reporter.notifyOfAddedMetric(retries, "writeRetries", group);
+        retries.inc(4);
+        reporter.notifyOfRemovedMetric(retries, "writeRetries", group);
+        reporter.close();
+        assertThat(requests).singleElement().extracting(Request::body).asString()
+                .startsWith("taskmanager_job_task_operator_writeRetries count=4i ");
     }
 
     @Test
