@@ -10,6 +10,7 @@ import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.state.EventTimeBuffer;
+import io.o2o.analytics.state.SettledKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -84,7 +83,12 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private final Duration identityTtl;
 
     private transient FenceIndex index;
-    private transient MapState<String, StoreSession> sessions;
+    /**
+     * The device's sessions by store id, as one value: a timer reads and writes them all, and with RocksDB one
+     * read of a small map costs far less than iterating, clearing and refilling a map state at every timer.
+     */
+    private transient ValueState<Map<String, StoreSession>> sessions;
+    private transient SettledKeys settled;
     /** The device's customer; kept while the identity graph keeps the device (processing-time TTL). */
     private transient ValueState<String> customer;
     /** The customer during one callback, so every decision of that callback is stamped with it. */
@@ -105,11 +109,11 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     @Override
     public void open(OpenContext openContext) {
         index = FenceIndex.build(fences);
+        settled = new SettledKeys();
         pendingPings.open(getRuntimeContext());
         pendingAssignments.open(getRuntimeContext());
-        sessions = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>(
-                        "store-sessions", Types.STRING, TypeInformation.of(StoreSession.class)));
+        sessions = getRuntimeContext().getState(new ValueStateDescriptor<>(
+                "store-sessions", Types.MAP(Types.STRING, TypeInformation.of(StoreSession.class))));
         ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
         customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
         customer = getRuntimeContext().getState(customerDescriptor);
@@ -147,10 +151,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             throws Exception {
         if (assignment.ts() <= ctx.timerService().currentWatermark()) {
             currentCustomer = customer.value();
-            Map<String, StoreSession> open = new HashMap<>();
-            for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
-                open.put(entry.getKey(), entry.getValue());
-            }
+            // A copy, as before: the sessions are not written back here.
+            Map<String, StoreSession> open = storedSessions();
             assign(assignment, ctx.getCurrentKey(), open, out);
             customer.update(currentCustomer);
             return;
@@ -162,13 +164,15 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreVisitEvent> out) throws Exception {
         long horizon = Math.max(timestamp, ctx.timerService().currentWatermark());
+        String deviceId = ctx.getCurrentKey();
+        // The first timer of this watermark advance handled everything up to the horizon; the others find nothing.
+        if (settled.alreadySettled(deviceId, horizon)) {
+            return;
+        }
         List<LbsPing> due = pendingPings.takeDue(horizon);
 
-        String deviceId = ctx.getCurrentKey();
-        Map<String, StoreSession> open = new HashMap<>();
-        for (Map.Entry<String, StoreSession> entry : sessions.entries()) {
-            open.put(entry.getKey(), entry.getValue());
-        }
+        Map<String, StoreSession> open = storedSessions();
+        boolean hadSessions = !open.isEmpty();
         List<CustomerAssignment> dueAssignments = pendingAssignments.takeDue(horizon);
         currentCustomer = customer.value();
         int nextAssignment = 0;
@@ -195,15 +199,27 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             customer.update(currentCustomer);
         }
 
-        sessions.clear();
+        if (!open.isEmpty()) {
+            sessions.update(open);
+        } else if (hadSessions) {
+            sessions.clear();
+        }
         long nextDeadline = Long.MAX_VALUE;
-        for (Map.Entry<String, StoreSession> entry : open.entrySet()) {
-            sessions.put(entry.getKey(), entry.getValue());
-            nextDeadline = Math.min(nextDeadline, entry.getValue().nextDeadline(exitTimeoutMillis));
+        for (StoreSession session : open.values()) {
+            nextDeadline = Math.min(nextDeadline, session.nextDeadline(exitTimeoutMillis));
         }
         if (nextDeadline != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextDeadline);
         }
+    }
+
+    /**
+     * The stored sessions in a map of this callback's own, filled in stored order like the map state they
+     * replace was read: on the heap backend the stored map is the state itself.
+     */
+    private Map<String, StoreSession> storedSessions() throws Exception {
+        Map<String, StoreSession> stored = sessions.value();
+        return stored == null ? new HashMap<>() : new HashMap<>(stored);
     }
 
     /** From {@code assignment.ts()} on, the device is that customer's; an open visit is re-attributed. */

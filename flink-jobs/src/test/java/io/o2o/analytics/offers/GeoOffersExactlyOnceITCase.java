@@ -70,7 +70,10 @@ class GeoOffersExactlyOnceITCase {
         // Recent simulated time, as the broker accepts (see EndToEndITCase).
         Instant start = Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES);
         Simulation simulation = new CitySimulator(JobSetup.of(CommandLine.parse(new String[0]), Map.of()).fences(),
-                SimulationSettings.builder().start(start).customers(400).duration(Duration.ofHours(1)).build())
+                // Enough input that checkpoints complete while it flows: with 400 customers a warm JVM ran the whole
+                // input through before the first checkpoint barrier reached the sinks, and there was nothing to
+                // restart from.
+                SimulationSettings.builder().start(start).customers(1000).duration(Duration.ofHours(1)).build())
                 .run();
         try (KafkaSimulatorWriter writer = new KafkaSimulatorWriter(kafka.bootstrapServers(), inputTopics)) {
             writer.write(simulation, 0, (sent, total) -> {});

@@ -12,10 +12,13 @@ import io.o2o.analytics.records.StoreVisitEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.testing.Harnesses;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -45,12 +48,21 @@ class VisitDetectorTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent>
             harness() throws Exception {
+        return harness(null);
+    }
+
+    /** @param backend the state backend, or null for the harness's heap backend */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent>
+            harness(StateBackend backend) throws Exception {
         var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(
                         new VisitDetector(TestStore.catalog(), VisitRules.defaults(), Duration.ofDays(90))),
                 LbsPing::deviceId,
                 VisitDetector::deviceOf,
                 Types.STRING);
+        if (backend != null) {
+            harness.setStateBackend(backend);
+        }
         harness.open();
         return harness;
     }
@@ -160,6 +172,30 @@ class VisitDetectorTest {
         assertThat(types(expected)).containsExactly(
                 StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT,
                 StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.PASS_BY);
+    }
+
+    /**
+     * A watermark that jumps over many pings fires all their timers in one advance: the first handles every ping
+     * up to the watermark, the others return at once. On RocksDB, whose copies of the state the shortcut saves.
+     */
+    @Test
+    void aWatermarkJumpingOverManyPingsDecidesAsOneWatermarkPerPing() throws Exception {
+        List<LbsPing> pings = new ArrayList<>(stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(12)));
+        pings.addAll(stayInside("device-b", Duration.ofMinutes(4), Duration.ofMinutes(2)));
+        pings.sort(Comparator.comparingLong(LbsPing::ts));
+        List<StoreVisitEvent> pingByPing = run(pings);
+
+        try (var harness = harness(new EmbeddedRocksDBStateBackend())) {
+            for (LbsPing p : pings) {
+                harness.processElement1(p, p.ts());
+            }
+            Harnesses.watermark(harness, at(Duration.ofMinutes(8)));
+            Harnesses.watermark(harness, Long.MAX_VALUE);
+
+            // (The harness counts state entries of the heap backend only; run() checks that none are left.)
+            assertThat(harness.extractOutputValues()).containsExactlyInAnyOrderElementsOf(pingByPing);
+        }
+        assertThat(types(pingByPing)).contains(StoreVisitEvent.VISIT, StoreVisitEvent.PASS_BY);
     }
 
     @Test
