@@ -55,6 +55,11 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
         if (!ONLINE_KINDS.contains(assignment.node().substring(0, assignment.node().indexOf(':')))) {
             return List.of();
         }
+        return allMembershipChanges(assignment);
+    }
+
+    /** As {@link #membershipChanges}, for identifiers of every kind. */
+    public static List<CustomerAssignment> allMembershipChanges(CustomerAssignment assignment) {
         List<CustomerAssignment> changes = new ArrayList<>(2);
         changes.add(new CustomerAssignment(assignment.node(), assignment.customerId(), null, assignment.ts()));
         if (assignment.previousCustomerId() != null) {

@@ -49,10 +49,11 @@ public final class GeoOffers {
                 .name("engagement then near store");
         DataStream<OfferSignal> memberships = assignments
                 .flatMap((CustomerAssignment assignment, Collector<OfferSignal> out) ->
-                        ProfileUpdater.membershipChanges(assignment).forEach(change -> out.collect(OfferSignal.membership(change))))
+                        ProfileUpdater.allMembershipChanges(assignment)
+                                .forEach(change -> out.collect(OfferSignal.membership(change))))
                 .returns(OfferSignal.class)
                 .uid("offer-recipients")
-                .name("offer recipients");
+                .name("offer memberships");
         return moments.union(engagedThenNear, memberships)
                 .keyBy(OfferSignal::customerId)
                 .connect(ruleChanges.broadcast(OfferEngine.RULES))

@@ -73,6 +73,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private final EventTimeBuffer<OfferSignal> pending = EventTimeBuffer.of(
             "pending-signals", OfferSignal.class, OfferSignal::knownAt, (a, b) -> a.eventId().compareTo(b.eventId()));
 
+    /** Every identifier of the customer (the identity graph's membership changes). */
+    private transient MapState<String, Boolean> identifiers;
     /** Online identifiers the customer can be reached at; true when it is a member card. */
     private transient MapState<String, Boolean> recipients;
     /** Identifiers of the customer that opted out of offers, with when. */
@@ -118,6 +120,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     public void open(OpenContext openContext) {
         pending.open(getRuntimeContext());
         StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl).build();
+        identifiers = mapState("identifiers", Types.BOOLEAN, ttl);
         recipients = mapState("recipients", Types.BOOLEAN, ttl);
         optOuts = mapState("opt-outs", Types.LONG, ttl);
         segments = mapState("segments", Types.LIST(Types.STRING), ttl);
@@ -193,14 +196,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private void handle(OfferSignal signal, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
             throws Exception {
         if (OfferSignal.MEMBERSHIP.equals(signal.kind())) {
-            if (!reachable(signal.identifier())) {
-                return;
-            }
-            if (signal.joined()) {
-                recipients.put(signal.identifier(), signal.identifier().startsWith("member:"));
-            } else {
-                recipients.remove(signal.identifier());
-            }
+            membership(signal.identifier(), signal.joined());
             return;
         }
         long now = signal.knownAt();
@@ -277,6 +273,27 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
                 redeem(moment, out);
             }
             default -> { }
+        }
+    }
+
+    /**
+     * An identifier joined or left the customer. When the last one leaves, the customer was merged into another,
+     * which now receives its moments: what this one still had open (a presence, a visit waiting for its grace)
+     * would only fire offers for nobody, ahead of the survivor's.
+     */
+    private void membership(String identifier, boolean joined) throws Exception {
+        if (joined) {
+            identifiers.put(identifier, true);
+            if (reachable(identifier)) {
+                recipients.put(identifier, identifier.startsWith("member:"));
+            }
+            return;
+        }
+        identifiers.remove(identifier);
+        recipients.remove(identifier);
+        if (identifiers.isEmpty()) {
+            presence.clear();
+            visitChecks.clear();
         }
     }
 

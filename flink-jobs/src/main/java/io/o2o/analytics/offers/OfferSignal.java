@@ -12,7 +12,7 @@ import io.o2o.analytics.journeys.CustomerActivity;
  *
  * @param activity for {@link #ACTIVITY}, the activity; for {@link #ENGAGED_NEAR}, the near-store moment
  * @param engagement for {@link #ENGAGED_NEAR}, the online engagement before it
- * @param identifier for {@link #MEMBERSHIP}, the online identifier
+ * @param identifier for {@link #MEMBERSHIP}, the identifier (of any kind)
  * @param joined for {@link #MEMBERSHIP}, true when it joined the customer, false when it left
  */
 public record OfferSignal(
@@ -39,7 +39,7 @@ public record OfferSignal(
                 Math.max(engagement.knownAt(), near.knownAt()), near, engagement, null, null);
     }
 
-    /** A change from {@code ProfileUpdater.membershipChanges}: joined when it names the customer. */
+    /** A change from {@code ProfileUpdater.allMembershipChanges}: joined when it names the customer. */
     public static OfferSignal membership(CustomerAssignment change) {
         boolean joined = change.customerId() != null;
         String customer = joined ? change.customerId() : change.previousCustomerId();

@@ -13,6 +13,7 @@ import static io.o2o.analytics.offers.OfferFixtures.engagedThenNear;
 import static io.o2o.analytics.offers.OfferFixtures.engagement;
 import static io.o2o.analytics.offers.OfferFixtures.enter;
 import static io.o2o.analytics.offers.OfferFixtures.exit;
+import static io.o2o.analytics.offers.OfferFixtures.left;
 import static io.o2o.analytics.offers.OfferFixtures.membership;
 import static io.o2o.analytics.offers.OfferFixtures.online;
 import static io.o2o.analytics.offers.OfferFixtures.passBy;
@@ -139,6 +140,19 @@ class OfferEngineTest {
         // Known exactly at the threshold: the exit is taken first.
         assertThat(decide(dwell, membership(MEMBER, NOON - HOUR), enter(STORE, NOON),
                 exit(STORE, NOON + 10 * MINUTE - DELAY.toMillis()))).isEmpty();
+    }
+
+    @Test
+    void aCustomerMergedIntoAnotherFiresNothingForWhatItStillHadOpen() throws Exception {
+        List<String> dwell = rules(rule("linger", "\"trigger\":{\"type\":\"dwell\",\"for\":\"PT10M\"}"),
+                rule("left", "\"trigger\":{\"type\":\"visit_without_purchase\"}"));
+        // The survivor gets the moments from the merge on; this one must not fire offers for nobody.
+        assertThat(decide(dwell, membership(MEMBER, NOON - HOUR), membership("device:d-1", NOON - HOUR),
+                visit("sh-002", NOON - HOUR, NOON - 20 * MINUTE), enter(STORE, NOON),
+                left(MEMBER, NOON + 5 * MINUTE), left("device:d-1", NOON + 5 * MINUTE))).isEmpty();
+        // One identifier of two leaving (a split) leaves the customer as it was.
+        assertThat(outcomes(decide(dwell, membership(MEMBER, NOON - HOUR), membership("device:d-1", NOON - HOUR),
+                enter(STORE, NOON), left("device:d-1", NOON + 5 * MINUTE)))).containsExactly("linger:sent");
     }
 
     @Test

@@ -71,6 +71,11 @@ final class OfferFixtures {
         return OfferSignal.membership(new CustomerAssignment(identifier, CUSTOMER, null, at));
     }
 
+    /** The identifier leaves the customer (a merge into another, or its expiry). */
+    static OfferSignal left(String identifier, long at) {
+        return OfferSignal.membership(new CustomerAssignment(identifier, null, CUSTOMER, at));
+    }
+
     static OfferSignal enter(String store, long at) {
         return moment(CustomerActivity.storeMoment(StoreVisitEvent.of(StoreVisitEvent.ENTER, "d-1", null, store, at, at,
                 null), DELAY));
