@@ -57,6 +57,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             new MapStateDescriptor<>("offer-rules", Types.STRING, Types.STRING);
 
     static final long DAY = Duration.ofDays(1).toMillis();
+    static final long HOUR = Duration.ofHours(1).toMillis();
     /** Sent offers are kept this long: the longest cooldown and redemption window a rule may have. */
     static final long KEPT_OFFERS = OfferRuleParser.MAX_REDEMPTION.toMillis();
     private static final String STORE = "store:";
@@ -89,6 +90,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private transient MapState<String, Long> lastPurchase;
     /** Last visit exit or purchase in any store. */
     private transient ValueState<Long> lastStoreActivity;
+    /** When old sent offers, decided ids and lost presences were last forgotten. */
+    private transient ValueState<Long> lastCleanup;
     private transient ListState<VisitCheck> visitChecks;
     private transient ListState<SentOffer> sentOffers;
     /** Offers per rule ever sent to the customer. */
@@ -132,6 +135,9 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         ValueStateDescriptor<Long> last = new ValueStateDescriptor<>("last-store-activity", Types.LONG);
         last.enableTimeToLive(ttl);
         lastStoreActivity = getRuntimeContext().getState(last);
+        ValueStateDescriptor<Long> cleanup = new ValueStateDescriptor<>("last-cleanup", Types.LONG);
+        cleanup.enableTimeToLive(ttl);
+        lastCleanup = getRuntimeContext().getState(cleanup);
         visitChecks = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("visit-checks", TypeInformation.of(VisitCheck.class)));
         ListStateDescriptor<SentOffer> sent = new ListStateDescriptor<>("sent-offers", TypeInformation.of(SentOffer.class));
@@ -565,6 +571,13 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     }
 
     private void forgetOld(long now) throws Exception {
+        // Hourly per customer is often enough (what is forgotten is days old) and keeps three state scans off the
+        // path of every signal.
+        Long last = lastCleanup.value();
+        if (last != null && now - last < HOUR) {
+            return;
+        }
+        lastCleanup.update(now);
         List<SentOffer> kept = new ArrayList<>();
         boolean dropped = false;
         for (SentOffer offer : sentOffers.get()) {
