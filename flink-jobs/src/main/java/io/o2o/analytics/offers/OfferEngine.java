@@ -74,10 +74,12 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private final EventTimeBuffer<OfferSignal> pending = EventTimeBuffer.of(
             "pending-signals", OfferSignal.class, OfferSignal::knownAt, (a, b) -> a.eventId().compareTo(b.eventId()));
 
-    /** Every identifier of the customer (the identity graph's membership changes). */
+    /**
+     * Every identifier of the customer, from the identity graph's membership changes (which reach the engine no
+     * later than the customer's activities: attribution learns of an identifier's customer from the same
+     * assignments). The ones an online platform can send to are the recipients.
+     */
     private transient MapState<String, Boolean> identifiers;
-    /** Online identifiers the customer can be reached at; true when it is a member card. */
-    private transient MapState<String, Boolean> recipients;
     /** Identifiers of the customer that opted out of offers, with when. */
     private transient MapState<String, Long> optOuts;
     /** CRM segments per identifier of the customer. */
@@ -124,7 +126,6 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         pending.open(getRuntimeContext());
         StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl).build();
         identifiers = mapState("identifiers", Types.BOOLEAN, ttl);
-        recipients = mapState("recipients", Types.BOOLEAN, ttl);
         optOuts = mapState("opt-outs", Types.LONG, ttl);
         segments = mapState("segments", Types.LIST(Types.STRING), ttl);
         channels = mapState("channels", Types.LONG, ttl);
@@ -224,9 +225,6 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             return;
         }
         String identifier = moment.identifier();
-        if (reachable(identifier) && !recipients.contains(identifier)) {
-            recipients.put(identifier, identifier.startsWith("member:"));
-        }
         switch (moment.kind()) {
             case CustomerActivity.PREFERENCE -> {
                 if (CustomerActivity.OPT_OUT.equals(moment.action())) {
@@ -290,13 +288,9 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private void membership(String identifier, boolean joined) throws Exception {
         if (joined) {
             identifiers.put(identifier, true);
-            if (reachable(identifier)) {
-                recipients.put(identifier, identifier.startsWith("member:"));
-            }
             return;
         }
         identifiers.remove(identifier);
-        recipients.remove(identifier);
         if (identifiers.isEmpty()) {
             presence.clear();
             visitChecks.clear();
@@ -420,7 +414,11 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         decided.put(offerId, now);
         long redeemBy = now + (rule.redeemWithin() != null ? rule.redeemWithin() : policy.redemptionWindow()).toMillis();
         TreeSet<String> to = new TreeSet<>();
-        recipients.keys().forEach(to::add);
+        for (String id : identifiers.keys()) {
+            if (reachable(id)) {
+                to.add(id);
+            }
+        }
         String[] verdict = verdict(rule, storeId, now, to);
         OfferDecision decision = new OfferDecision(offerId, verdict[0], verdict[1], rule.id(), rule.version(),
                 ctx.getCurrentKey(), storeId, zoneId, rule.trigger().type().code(), triggerEventId, triggeredAt, now,
@@ -537,8 +535,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     }
 
     private boolean isMember() throws Exception {
-        for (Boolean member : recipients.values()) {
-            if (member) {
+        for (String id : identifiers.keys()) {
+            if (id.startsWith("member:")) {
                 return true;
             }
         }
