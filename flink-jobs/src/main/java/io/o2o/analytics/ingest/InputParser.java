@@ -2,6 +2,7 @@ package io.o2o.analytics.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,7 +23,7 @@ import io.o2o.analytics.records.StoreSensorEvent;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,8 @@ public final class InputParser implements Serializable {
     private final IdentifierHasher hasher;
     private final Set<String> knownStoreIds;
     private final long maxFutureSkewMillis;
+    private final long maxPastAgeMillis;
+    private final PersonalDataMask mask;
     /** Validates changes on the offer-rules topic; null for a parser of behaviour only, which rejects them. */
     private final OfferRuleParser offerRules;
 
@@ -56,21 +59,32 @@ public final class InputParser implements Serializable {
      * @param maxFutureSkew how far an event's time may lie after the record's arrival time (clock skew)
      */
     public InputParser(IdentifierHasher hasher, Set<String> knownStoreIds, Duration maxFutureSkew) {
-        this(hasher, knownStoreIds, maxFutureSkew, null);
+        this(hasher, knownStoreIds, maxFutureSkew, DEFAULT_MAX_PAST_AGE, null);
     }
 
-    /** @param offerRules validates the changes of the {@code offer-rules} topic against the fence file */
+    /** What {@code ingest.max-past-age} defaults to. */
+    public static final Duration DEFAULT_MAX_PAST_AGE = Duration.ofDays(7);
+
+    /**
+     * @param maxPastAge how far an event's time may lie before the record's arrival time (a phone that uploads a
+     *     backlog); older is a clock reset to 1970 or a replay of another era, not a live event
+     * @param offerRules validates the changes of the {@code offer-rules} topic against the fence file
+     */
     public InputParser(IdentifierHasher hasher, Set<String> knownStoreIds, Duration maxFutureSkew,
-            OfferRuleParser offerRules) {
+            Duration maxPastAge, OfferRuleParser offerRules) {
         this.hasher = hasher;
         this.knownStoreIds = Set.copyOf(knownStoreIds);
         this.maxFutureSkewMillis = maxFutureSkew.toMillis();
+        this.maxPastAgeMillis = maxPastAge.toMillis();
         this.offerRules = offerRules;
+        this.mask = new PersonalDataMask(hasher);
     }
 
+    /** Never throws: any value of any field yields a record or a dead letter. */
     public Ingested parse(RawRecord raw) {
+        JsonNode json = null;
         try {
-            JsonNode json = mapper().readTree(raw.value() == null ? "" : raw.value());
+            json = mapper().readTree(raw.value() == null ? "" : raw.value());
             if (json == null || !json.isObject()) {
                 throw new Rejection(DeadLetterReason.MALFORMED_JSON, "not a JSON object");
             }
@@ -84,17 +98,29 @@ public final class InputParser implements Serializable {
                 case OFFER_RULES -> Ingested.of(raw, ruleChange(raw));
             };
         } catch (JsonProcessingException e) {
-            return reject(raw, DeadLetterReason.MALFORMED_JSON, e.getOriginalMessage());
+            return reject(raw, null, DeadLetterReason.MALFORMED_JSON, mask.detail(e.getOriginalMessage(), true));
         } catch (Rejection r) {
-            return reject(raw, r.reason, r.getMessage());
+            return reject(raw, json, r.reason, mask.detail(r.getMessage(), false));
+        } catch (RuntimeException e) {
+            // A value no check above foresaw: a dead letter all the same, never a failed source.
+            return reject(raw, json, DeadLetterReason.INVALID_VALUE,
+                    "a value could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private static Ingested reject(RawRecord raw, DeadLetterReason reason, String detail) {
-        return Ingested.rejected(
-                raw.topic(),
-                new DeadLetter(
-                        raw.topic().defaultTopicName(), reason.code(), detail, raw.value(), raw.timestampMillis()));
+    private Ingested reject(RawRecord raw, JsonNode json, DeadLetterReason reason, String detail) {
+        String excerpt;
+        String fields;
+        try {
+            excerpt = mask.excerpt(json, raw.value(), mapper());
+            fields = mask.fieldNames(json, raw.value());
+        } catch (RuntimeException e) {
+            // Better no excerpt than a raw one.
+            excerpt = "";
+            fields = "";
+        }
+        return Ingested.rejected(raw.topic(), new DeadLetter(raw.topic().defaultTopicName(), raw.partition(),
+                raw.offset(), reason.code(), detail, fields, excerpt, raw.timestampMillis()));
     }
 
     private LbsPing ping(JsonNode json, RawRecord raw) {
@@ -205,10 +231,7 @@ public final class InputParser implements Serializable {
         }
         try {
             OfferRuleChange change = offerRules.parseChange(raw.value());
-            if (change.ts() > raw.timestampMillis() + maxFutureSkewMillis) {
-                throw new Rejection(DeadLetterReason.TIMESTAMP_IN_FUTURE, "rule change dated "
-                        + (change.ts() - raw.timestampMillis()) / 1000 + " s after the record arrived");
-            }
+            checkEventTime(change.ts(), raw);
             return change;
         } catch (OfferRuleException e) {
             throw new Rejection(DeadLetterReason.INVALID_RULE, String.join("; ", e.problems()));
@@ -240,23 +263,41 @@ public final class InputParser implements Serializable {
         }
         long millis;
         if (ts.isIntegralNumber()) {
+            if (!ts.canConvertToLong()) {
+                throw new Rejection(DeadLetterReason.INVALID_VALUE, "'ts' is beyond any epoch milliseconds");
+            }
             millis = ts.asLong();
         } else if (ts.isTextual()) {
             try {
                 millis = OffsetDateTime.parse(ts.asText()).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                throw new Rejection(
-                        DeadLetterReason.INVALID_VALUE, "'ts' is neither ISO-8601 nor epoch milliseconds: " + ts.asText());
+            } catch (DateTimeException | ArithmeticException e) {
+                // ArithmeticException: a valid ISO year such as +300000000 overflows epoch milliseconds.
+                throw new Rejection(DeadLetterReason.INVALID_VALUE,
+                        "'ts' is neither ISO-8601 within epoch milliseconds nor epoch milliseconds: "
+                                + PersonalDataMask.shortened(ts.asText()));
             }
         } else {
             throw new Rejection(DeadLetterReason.INVALID_VALUE, "'ts' must be an ISO-8601 string or epoch milliseconds");
         }
-        if (millis > raw.timestampMillis() + maxFutureSkewMillis) {
-            throw new Rejection(
-                    DeadLetterReason.TIMESTAMP_IN_FUTURE,
-                    "event time is " + (millis - raw.timestampMillis()) / 1000 + " s after the record arrived");
-        }
+        checkEventTime(millis, raw);
         return millis;
+    }
+
+    /** An event time within the window around the record's own arrival time, or a rejection saying how far off. */
+    private void checkEventTime(long millis, RawRecord raw) {
+        long arrived = raw.timestampMillis();
+        // A difference that overflows is negative: as far off as can be.
+        long ahead = millis - arrived;
+        if (millis > arrived && (ahead < 0 || ahead > maxFutureSkewMillis)) {
+            throw new Rejection(DeadLetterReason.TIMESTAMP_IN_FUTURE, "event time is "
+                    + (ahead < 0 ? "centuries" : Duration.ofMillis(ahead).toSeconds() + " s") + " after the record arrived");
+        }
+        long behind = arrived - millis;
+        if (millis < arrived && (behind < 0 || behind > maxPastAgeMillis)) {
+            throw new Rejection(DeadLetterReason.TIMESTAMP_TOO_OLD, "event time is "
+                    + (behind < 0 ? "centuries" : Duration.ofMillis(behind).toHours() + " h")
+                    + " before the record arrived (more than " + Duration.ofMillis(maxPastAgeMillis).toHours() + " h)");
+        }
     }
 
     private String knownStore(String storeId) {
@@ -316,7 +357,11 @@ public final class InputParser implements Serializable {
     private ObjectMapper mapper() {
         if (mapper == null) {
             // NaN in a coordinate is a range problem, not a syntax one: let it through to be judged by range.
-            mapper = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            // Trailing garbage ("{}}") is a syntax problem, like any other.
+            mapper = JsonMapper.builder()
+                    .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build();
         }
         return mapper;
     }

@@ -33,7 +33,8 @@ public final class KafkaInputDeserializer implements KafkaRecordDeserializationS
             throw new IllegalStateException("Subscribed to an unconfigured topic " + record.topic());
         }
         out.collect(parser.parse(new RawRecord(
-                topic, text(record.key()), text(record.value()), record.timestamp())));
+                topic, text(record.key()), text(record.value()), record.timestamp(), record.partition(),
+                record.offset())));
     }
 
     private static String text(byte[] bytes) {

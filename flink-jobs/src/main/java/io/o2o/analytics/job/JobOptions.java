@@ -1,6 +1,7 @@
 package io.o2o.analytics.job;
 
 import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.ingest.InputParser;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.zones.ZoneRules;
 import java.time.Duration;
@@ -218,6 +219,19 @@ public final class JobOptions {
             .withDescription("How far an event's time may lie after its record's Kafka timestamp before it is a "
                     + "timestamp_in_future dead letter.");
 
+    public static final ConfigOption<Duration> MAX_PAST_AGE = ConfigOptions.key("ingest.max-past-age")
+            .durationType()
+            .defaultValue(InputParser.DEFAULT_MAX_PAST_AGE)
+            .withDescription("How far an event's time may lie before its record's Kafka timestamp before it is a "
+                    + "timestamp_too_old dead letter: a phone's backlog is days old at most, a clock reset to 1970 "
+                    + "is not.");
+
+    public static final ConfigOption<Duration> POS_DUPLICATE_WINDOW = ConfigOptions.key("pos.duplicate-window")
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription("How long (event time) a store's till receipt id is remembered: a receipt sent again "
+                    + "with the same txId within it is a duplicate_event dead letter, not a second sale.");
+
     public static final ConfigOption<Double> MAX_ENTRY_ACCURACY = ConfigOptions.key("visits.max-entry-accuracy")
             .doubleType()
             .defaultValue(50.0)
@@ -434,7 +448,8 @@ public final class JobOptions {
                 TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_STAFF_PER_STORE, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-                STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_ENTRY_ACCURACY,
+                STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_PAST_AGE, POS_DUPLICATE_WINDOW,
+                MAX_ENTRY_ACCURACY,
                 ENTER_DEPTH, EXIT_MARGIN, ENTRY_CONFIRMATIONS, MIN_DWELL, EXIT_TIMEOUT, IDENTITY_MAX_IDS, IDENTITY_TTL,
                 IDENTITY_REFRESH, ZONES_SMOOTHING_WINDOW, ZONES_HYSTERESIS_DB, ZONES_MIN_SWITCH_HOLD,
                 ZONES_EXIT_TIMEOUT, ZONES_POSITION_MARGIN, ZONES_PATH_LOSS_EXPONENT, ZONES_QUEUE_MIN_DEVICES, ZONES_QUEUE_MIN_WAIT, STAFF_LEARNING_DAYS, STAFF_OPEN_HOURS_SHARE,

@@ -3,6 +3,7 @@ package io.o2o.analytics.job;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.fence.FenceFileException;
 import io.o2o.analytics.fence.StoreFence;
+import io.o2o.analytics.ingest.HashKeyLocation;
 import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputParser;
@@ -54,17 +55,19 @@ public final class JobSetup {
         }
         this.secrets = new Secrets(options, environment);
         this.outputs = new Outputs(options, secrets);
-        Optional<byte[]> key = secrets.hashKey();
+        Optional<HashKeyLocation> key = secrets.hashKeyLocation();
         if (key.isEmpty() && options.get(JobOptions.SOURCE) == SourceKind.kafka) {
             throw new IllegalArgumentException("Real input needs a stable key for hashing device ids and phone "
-                    + "numbers: set " + Secrets.HASH_KEY_ENV + " or --" + JobOptions.HASH_KEY_FILE.key());
+                    + "numbers: set " + Secrets.HASH_KEY_ENV + " (here and on the task managers) or --"
+                    + JobOptions.HASH_KEY_FILE.key() + " (a file the task managers can read)");
         }
         this.ephemeralHashKey = key.isEmpty();
-        IdentifierHasher hasher = new IdentifierHasher(key.orElseGet(Secrets::ephemeralHashKey));
+        IdentifierHasher hasher = IdentifierHasher.atKeyLocation(key.orElseGet(Secrets::ephemeralHashKey));
         this.parser = new InputParser(
                 hasher,
                 fences.stores().stream().map(StoreFence::id).collect(Collectors.toSet()),
                 options.get(JobOptions.MAX_FUTURE_SKEW),
+                options.get(JobOptions.MAX_PAST_AGE),
                 LocationAnalyticsJob.offerRuleParser(options, fences));
         // A rules file that does not validate stops the submission here, with every problem named.
         LocationAnalyticsJob.fileRules(options, fences);

@@ -6,6 +6,7 @@ import io.o2o.analytics.identity.DeviceUserEvidence;
 import io.o2o.analytics.identity.IdentityEdge;
 import io.o2o.analytics.identity.IdentityResolver;
 import io.o2o.analytics.ingest.DeadLetterReason;
+import io.o2o.analytics.ingest.DuplicateReceipts;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.journeys.CustomerActivity;
@@ -202,8 +203,15 @@ public final class LocationAnalyticsJob {
                 .name("zone presence");
         DataStream<DeadLetter> lateReadings = zoneVisits.getSideOutput(ZonePresence.LATE_READINGS);
 
+        SingleOutputStreamOperator<PosTransaction> receipts = pings.getSideOutput(InputRouter.POS)
+                .keyBy(DuplicateReceipts::keyOf)
+                .process(new DuplicateReceipts(options.get(JobOptions.POS_DUPLICATE_WINDOW)))
+                .uid("duplicate-receipts")
+                .name("each receipt once");
+        DataStream<DeadLetter> duplicateReceipts = receipts.getSideOutput(DuplicateReceipts.DUPLICATES);
+
         pings.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(rejectedPings, refusedEvidence, lateReadings)
+                .union(rejectedPings, refusedEvidence, lateReadings, duplicateReceipts)
                 .sinkTo(sinks.deadLetters())
                 .uid("dead-letter-sink")
                 .name("dead letters");
@@ -213,7 +221,7 @@ public final class LocationAnalyticsJob {
                 .uid("store-traffic")
                 .name("store traffic per minute");
         DataStream<HealthTick> lateTicks = rejectedPings
-                .union(refusedEvidence, lateReadings)
+                .union(refusedEvidence, lateReadings, duplicateReceipts)
                 .map(late -> new HealthTick(late.topic(), 0, late.reason(), late.receivedAtMillis()))
                 .returns(HealthTick.class)
                 .uid("rejected-ping-ticks")
@@ -239,7 +247,7 @@ public final class LocationAnalyticsJob {
                 .returns(MerchandisingSignal.class)
                 .uid("zone-attention")
                 .name("zone attention")
-                .union(pings.getSideOutput(InputRouter.POS)
+                .union(receipts
                         .flatMap((PosTransaction tx, Collector<MerchandisingSignal> out) ->
                                 MerchandisingSignal.sales(tx).forEach(out::collect))
                         .returns(MerchandisingSignal.class)
@@ -262,10 +270,10 @@ public final class LocationAnalyticsJob {
                 .uid("zone-entries-as-activity")
                 .name("zone entries as activity");
         SingleOutputStreamOperator<CustomerActivity> attributed =
-                attributeToCustomers(pings, visitEvents, zoneStays.union(zoneEntries), assignments, rules.decisionDelay());
+                attributeToCustomers(pings, receipts, visitEvents, zoneStays.union(zoneEntries), assignments, rules.decisionDelay());
         DataStream<MetricPoint> o2o = followJourneys(attributed, assignments, rules.decisionDelay());
         DataStream<MetricPoint> offers = geoOffers(attributed, assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
-        DataStream<MetricPoint> customers = storeCustomers(pings, visitEvents, rules.decisionDelay());
+        DataStream<MetricPoint> customers = storeCustomers(receipts, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
         traffic.union(health, o2o, offers, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
@@ -276,6 +284,7 @@ public final class LocationAnalyticsJob {
      */
     private SingleOutputStreamOperator<CustomerActivity> attributeToCustomers(
             SingleOutputStreamOperator<LbsPing> pings,
+            DataStream<PosTransaction> receipts,
             DataStream<StoreVisitEvent> visitEvents,
             DataStream<CustomerActivity> zoneActivity,
             DataStream<CustomerAssignment> assignments,
@@ -283,7 +292,7 @@ public final class LocationAnalyticsJob {
         DataStream<CustomerActivity> online = selectAs(pings.getSideOutput(InputRouter.ONLINE),
                 event -> CustomerActivity.ACTIVITY_ACTIONS.contains(event.action()), CustomerActivity::online,
                 CustomerActivity.class, "online-activity");
-        DataStream<CustomerActivity> purchases = selectAs(pings.getSideOutput(InputRouter.POS),
+        DataStream<CustomerActivity> purchases = selectAs(receipts,
                 tx -> tx.memberId() != null, CustomerActivity::purchase, CustomerActivity.class, "member-purchases");
         DataStream<CustomerActivity> visits = selectAs(visitEvents,
                 event -> StoreVisitEvent.VISIT.equals(event.type()),
@@ -430,7 +439,7 @@ public final class LocationAnalyticsJob {
 
     /** Visitors (known, new or returning) and till transactions per store and hour. */
     private DataStream<MetricPoint> storeCustomers(
-            SingleOutputStreamOperator<LbsPing> pings, DataStream<StoreVisitEvent> visitEvents, Duration decisionDelay) {
+            DataStream<PosTransaction> receipts, DataStream<StoreVisitEvent> visitEvents, Duration decisionDelay) {
         DataStream<StoreCustomerEvent> visitors = visitEvents
                 .filter(event -> StoreVisitEvent.VISIT.equals(event.type()))
                 .uid("visits-for-visitors")
@@ -439,7 +448,7 @@ public final class LocationAnalyticsJob {
                 .process(new ReturningVisitors(options.get(JobOptions.RETURNING_WINDOW)))
                 .uid("returning-visitors")
                 .name("new or returning visitors");
-        DataStream<StoreCustomerEvent> transactions = pings.getSideOutput(InputRouter.POS)
+        DataStream<StoreCustomerEvent> transactions = receipts
                 .map(StoreCustomerEvent::transaction)
                 .uid("till-transactions")
                 .name("till transactions");
@@ -486,7 +495,7 @@ public final class LocationAnalyticsJob {
     private DataStream<DeadLetter> refusedEvidence(SingleOutputStreamOperator<CustomerAssignment> assignments) {
         int maxIds = options.get(JobOptions.IDENTITY_MAX_IDS);
         return assignments.getSideOutput(IdentityResolver.REFUSED)
-                .map(edge -> new DeadLetter(
+                .map(edge -> DeadLetter.decided(
                         edge.evidence(),
                         DeadLetterReason.MERGE_REFUSED.code(),
                         "would give a customer more than " + maxIds + " identifiers",

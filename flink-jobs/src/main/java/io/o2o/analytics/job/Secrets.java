@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.HexFormat;
+import io.o2o.analytics.ingest.HashKeyLocation;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
@@ -27,16 +30,36 @@ public final class Secrets {
         this.environment = environment;
     }
 
-    /** The hash key from {@code O2O_HASH_KEY} or {@code --hash-key-file}, if either is set. */
-    public Optional<byte[]> hashKey() {
-        return secret(HASH_KEY_ENV, JobOptions.HASH_KEY_FILE, null).map(k -> k.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Where the task managers find the hash key: {@code --hash-key-file}, else {@code O2O_HASH_KEY} when it is
+     * set here (the client); empty if neither. Only the location goes into the job graph.
+     */
+    public Optional<HashKeyLocation> hashKeyLocation() {
+        Optional<String> file = options.getOptional(JobOptions.HASH_KEY_FILE);
+        if (file.isPresent()) {
+            return Optional.of(HashKeyLocation.file(Path.of(file.get())));
+        }
+        String value = environment.get(HASH_KEY_ENV);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(HashKeyLocation.environment(HASH_KEY_ENV));
     }
 
-    /** A key for one run only: hashes then differ from run to run, which a demo does not mind. */
-    public static byte[] ephemeralHashKey() {
+    /**
+     * A key for one local run only, in a file only this user can read, deleted when the JVM exits: hashes then
+     * differ from run to run, which a demo does not mind. A file, so that the key is read where it is used like
+     * any other, and not carried in the job graph.
+     */
+    public static HashKeyLocation ephemeralHashKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        return key;
+        try {
+            Path file = Files.createTempFile("o2o-hash-key-", ".key",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            file.toFile().deleteOnExit();
+            Files.writeString(file, HexFormat.of().formatHex(key), StandardCharsets.UTF_8);
+            return HashKeyLocation.file(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write a key file for this run", e);
+        }
     }
 
     public Optional<String> influxDbToken() {

@@ -40,7 +40,9 @@ final class BadRecordInjector {
             DeadLetterReason.COORDINATES_OUT_OF_RANGE,
             DeadLetterReason.TIMESTAMP_IN_FUTURE,
             DeadLetterReason.UNKNOWN_STORE,
-            DeadLetterReason.LATE_EVENT);
+            DeadLetterReason.LATE_EVENT,
+            DeadLetterReason.TIMESTAMP_TOO_OLD,
+            DeadLetterReason.DUPLICATE_EVENT);
 
     private static final long MINUTE = 60_000;
     private static final long MAX_EXTRA_DELAY_MILLIS = 5_000;
@@ -54,6 +56,10 @@ final class BadRecordInjector {
      */
     private static final long LATE_RESEND_BEFORE_END_MILLIS = 5 * MINUTE;
     private static final int RESEND_ATTEMPTS = 100;
+    /** A till reconnecting sends its receipts again within half an hour. */
+    private static final long MAX_RECEIPT_RESEND_MILLIS = 30 * MINUTE;
+    /** A phone whose clock reset: its fixes dated within the first day of 1970. */
+    private static final long MAX_CLOCK_RESET_MILLIS = 24 * 60 * MINUTE;
 
     private final SplittableRandom random;
     private final String unknownStoreId;
@@ -124,15 +130,38 @@ final class BadRecordInjector {
             case TIMESTAMP_IN_FUTURE -> fromTheFuture();
             case UNKNOWN_STORE -> fromUnknownStore();
             case LATE_EVENT -> resentLate();
-            case DUPLICATE_EVENT, MERGE_REFUSED, INVALID_RULE -> throw new IllegalArgumentException("not injected: " + reason);
+            case TIMESTAMP_TOO_OLD -> fromAResetClock();
+            case DUPLICATE_EVENT -> resentReceipt();
+            case MERGE_REFUSED, INVALID_RULE -> throw new IllegalArgumentException("not injected: " + reason);
         };
     }
 
     private Injection truncated() {
         RawRecord base = anyRecord(BREAKABLE_TOPICS);
-        // A strict prefix of a JSON object never closes it, so it can never parse.
-        String value = base.value().substring(0, 1 + random.nextInt(base.value().length() - 1));
+        // A strict prefix of a JSON object never closes it, so it can never parse; nor can a whole one followed
+        // by the tail of the next (two records run together by a broken upload).
+        String value = random.nextInt(4) == 0
+                ? base.value() + "}"
+                : base.value().substring(0, 1 + random.nextInt(base.value().length() - 1));
         return injection(base, value, base.timestampMillis() + extraDelay(), DeadLetterReason.MALFORMED_JSON);
+    }
+
+    private Injection fromAResetClock() {
+        RawRecord base = anyRecord(BREAKABLE_TOPICS);
+        ObjectNode json = RecordJson.read(base.value());
+        long ts = random.nextLong(MAX_CLOCK_RESET_MILLIS);
+        RecordJson.putTs(json, ts, json.get("ts").isNumber() ? RecordJson.Clock.EPOCH_MILLIS : RecordJson.Clock.ISO);
+        return injection(base, json, DeadLetterReason.TIMESTAMP_TOO_OLD);
+    }
+
+    /** A till that lost its connection sends a receipt again, minutes later, exactly as before. */
+    private Injection resentReceipt() {
+        RawRecord base = anyRecord(List.of(InputTopic.POS_TRANSACTIONS));
+        if (base == null) {
+            return null;
+        }
+        long arrival = base.timestampMillis() + RandomStreams.millisBetween(random, MINUTE, MAX_RECEIPT_RESEND_MILLIS);
+        return injection(base, base.value(), arrival, DeadLetterReason.DUPLICATE_EVENT);
     }
 
     private Injection withoutRequiredField() {

@@ -372,7 +372,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
                 Locale.ROOT,
                 "{\"deviceId\":\"%s\",\"lat\":%s,\"lon\":%s,\"accuracyM\":%s,\"ts\":%d,\"source\":\"%s\"}",
                 ping.deviceId(), ping.lat(), ping.lon(), ping.accuracyM(), ping.ts(), ping.source());
-        return new DeadLetter(
+        return DeadLetter.decided(
                 InputTopic.LBS_PINGS.defaultTopicName(), reason.code(), detail, summary, ping.receivedAt());
     }
 }

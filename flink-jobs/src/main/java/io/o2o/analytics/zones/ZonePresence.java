@@ -348,7 +348,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
                         + "\"rssi\":%d,\"ts\":%d}",
                 reading.sensorId(), reading.storeId(), reading.zoneId(), reading.kind(), reading.deviceId(),
                 reading.rssi(), reading.ts());
-        return new DeadLetter(InputTopic.STORE_SENSORS.defaultTopicName(), DeadLetterReason.LATE_EVENT.code(),
+        return DeadLetter.decided(InputTopic.STORE_SENSORS.defaultTopicName(), DeadLetterReason.LATE_EVENT.code(),
                 "event time " + reading.ts() + " is behind the watermark " + watermark, summary, reading.ts());
     }
 

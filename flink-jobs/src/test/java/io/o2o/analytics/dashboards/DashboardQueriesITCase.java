@@ -1,5 +1,6 @@
 package io.o2o.analytics.dashboards;
 
+import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import io.o2o.analytics.job.CommandLine;
 import io.o2o.analytics.job.FlinkMetricsReporting;
 import io.o2o.analytics.job.JobSetup;
 import io.o2o.analytics.job.LocationAnalyticsJob;
-import io.o2o.analytics.job.Secrets;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.simulator.CitySimulator;
 import io.o2o.analytics.simulator.KafkaSimulatorWriter;
@@ -87,7 +87,7 @@ class DashboardQueriesITCase {
             args.addAll(List.of("--topic." + topic.defaultTopicName(), inputTopics.get(topic)));
         }
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
-        JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "dashboard-queries-test-key-0123456789"));
+        JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(options, "dashboard-queries-test-key-0123456789"), Map.of());
 
         // Recent simulated time, so that the job's minutes and the reporter's wall-clock points share one time
         // range, as on a live dashboard; the broker takes records at most an hour ahead of its clock.

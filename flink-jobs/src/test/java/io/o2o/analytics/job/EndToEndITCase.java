@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -85,7 +86,7 @@ class EndToEndITCase {
                 "--topic.geo-offers", kafka.createTopic("geo-offers", 2),
                 "--topic.offer-audit", kafka.createTopic("offer-audit", 2)));
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
-        JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "end-to-end-test-key-0123456789"));
+        JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(options, "end-to-end-test-key-0123456789"), Map.of());
 
         // Recent simulated time: the broker accepts records at most an hour ahead of its clock and deletes
         // those older than its retention, as a production broker would.
@@ -203,7 +204,7 @@ class EndToEndITCase {
         actual.remove("duplicate_event");
         actual.put("late_event", resent);
         assertThat(actual).isEqualTo(expected);
-        assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("raw").asText()).isNotEmpty());
+        assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("excerpt").asText()).isNotEmpty());
 
         long counted = influx.queryLong(database, "SELECT sum(\"count\") FROM \"dead_letters\"");
         assertThat(counted).isEqualTo(deadLetters.size());

@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.testing.TestHashKeys;
 import static io.o2o.analytics.job.OutputFiles.engineDeviceMinutes;
 import static io.o2o.analytics.job.OutputFiles.lines;
 import static io.o2o.analytics.job.OutputFiles.trueDeviceMinutes;
@@ -69,7 +70,7 @@ class StaffExclusionITCase {
             "--state.backend", "hashmap",
             "--output.dir", out.toString()
         });
-        JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "staff-test-key-0123456789abcdef"));
+        JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(options, "staff-test-key-0123456789abcdef"), Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration flink = setup.flinkConfiguration();
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

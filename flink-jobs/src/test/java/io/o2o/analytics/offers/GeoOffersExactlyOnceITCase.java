@@ -1,12 +1,12 @@
 package io.o2o.analytics.offers;
 
+import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.o2o.analytics.job.CommandLine;
 import io.o2o.analytics.job.JobSetup;
-import io.o2o.analytics.job.Secrets;
 import io.o2o.analytics.metrics.MetricPoint;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.simulator.CitySimulator;
@@ -107,8 +107,8 @@ class GeoOffersExactlyOnceITCase {
         for (String output : List.of("visits", "dead-letters", "customer-assignments", "o2o-conversions", "profile-updates")) {
             args.addAll(List.of("--topic." + output, kafka.createTopic(name + "-" + output, 1)));
         }
-        JobSetup setup = JobSetup.of(CommandLine.parse(args.toArray(String[]::new)),
-                Map.of(Secrets.HASH_KEY_ENV, "exactly-once-test-key-0123456789"));
+        JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(CommandLine.parse(args.toArray(String[]::new)),
+                "exactly-once-test-key-0123456789"), Map.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration flink = setup.flinkConfiguration();
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, restarts == 0 ? "none" : "fixed-delay");

@@ -132,7 +132,8 @@ class OfferRuleParserTest {
     @Test
     void aBadRuleOnTheTopicIsADeadLetterWithEveryProblem() {
         var hasher = new io.o2o.analytics.ingest.IdentifierHasher("a test key of thirty-two bytes!!".getBytes());
-        var input = new io.o2o.analytics.ingest.InputParser(hasher, Set.of("sh-001"), Duration.ofMinutes(5), parser);
+        var input = new io.o2o.analytics.ingest.InputParser(hasher, Set.of("sh-001"), Duration.ofMinutes(5),
+                io.o2o.analytics.ingest.InputParser.DEFAULT_MAX_PAST_AGE, parser);
         var ingested = input.parse(new io.o2o.analytics.records.RawRecord(io.o2o.analytics.records.InputTopic.OFFER_RULES,
                 "x", rule("x", "\"trigger\":{\"type\":\"dwell\"},\"ts\":1"), 1000));
         assertThat(ingested.isDeadLetter()).isTrue();

@@ -50,15 +50,16 @@ final class SimulationFixtures {
     }
 
     /**
-     * The records that are not deliberately broken. A late re-send has the same value as its genuine ping; it
-     * is told apart by arriving 15 minutes after its event time instead of within 30 s.
+     * The records that are not deliberately broken. A late re-send has the same value as its genuine ping, and
+     * a till receipt sent again as its first copy; they are told apart by arriving minutes after their event time
+     * instead of within 30 s.
      */
     static List<RawRecord> genuine(Simulation simulation) {
-        String late = DeadLetterReason.LATE_EVENT.code();
+        Set<String> copies = Set.of(DeadLetterReason.LATE_EVENT.code(), DeadLetterReason.DUPLICATE_EVENT.code());
         Set<String> broken = new HashSet<>();
         Set<String> resent = new HashSet<>();
         for (InjectedBadRecord record : simulation.truth().badRecords()) {
-            (record.expectedReason().equals(late) ? resent : broken).add(record.value());
+            (copies.contains(record.expectedReason()) ? resent : broken).add(record.value());
         }
         return simulation.records().stream()
                 .filter(r -> !broken.contains(r.value()))

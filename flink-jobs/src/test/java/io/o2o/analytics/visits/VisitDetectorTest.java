@@ -210,7 +210,7 @@ class VisitDetectorTest {
             harness.getSideOutput(VisitDetector.REJECTED_PINGS).forEach(r -> lateOnes.add(r.getValue()));
             assertThat(lateOnes).singleElement().satisfies(d -> {
                 assertThat(d.reason()).isEqualTo("late_event");
-                assertThat(d.raw()).contains(DEVICE);
+                assertThat(d.excerpt()).contains(DEVICE);
             });
         }
     }

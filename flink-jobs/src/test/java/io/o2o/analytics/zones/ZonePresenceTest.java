@@ -200,7 +200,7 @@ class ZonePresenceTest {
             assertThat(harness.getSideOutput(ZonePresence.LATE_READINGS)).singleElement().satisfies(r -> {
                 assertThat(r.getValue().reason()).isEqualTo("late_event");
                 assertThat(r.getValue().topic()).isEqualTo("store-sensors");
-                assertThat(r.getValue().raw()).contains(ENTRANCE).contains("\"rssi\":-55");
+                assertThat(r.getValue().excerpt()).contains(ENTRANCE).contains("\"rssi\":-55");
             });
             assertThat(harness.extractOutputValues()).isEmpty();
         }
