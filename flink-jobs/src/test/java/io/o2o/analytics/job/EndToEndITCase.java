@@ -17,10 +17,9 @@ import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.InfluxTestServer;
 import io.o2o.analytics.testing.KafkaTestBroker;
+import io.o2o.analytics.testing.SimulatedTime;
 import io.o2o.analytics.visits.VisitDetector;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -87,11 +86,9 @@ class EndToEndITCase {
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(options, Map.of(Secrets.HASH_KEY_ENV, "end-to-end-test-key-0123456789"));
 
-        // Recent simulated time: the broker accepts records at most an hour ahead of its clock and deletes
-        // those older than its retention, as a production broker would.
-        Instant start = Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES);
+        // A fixed simulated hour (Saturday noon in Shanghai): the same input at every hour the test runs.
         Simulation simulation = new CitySimulator(setup.fences(), SimulationSettings.builder()
-                        .start(start)
+                        .start(SimulatedTime.START)
                         .customers(300)
                         .duration(Duration.ofHours(1))
                         .badRecordRate(0.01)
