@@ -44,11 +44,14 @@ class SimulatedTimeTest {
                     + "|Clock\\.system|System\\.currentTimeMillis\\(");
     /**
      * The test sources that read the wall clock, and why that is no simulated time: a unique database name; the
-     * run's minutes, where Flink's metric reporter stamps its points.
+     * run's minutes, where Flink's metric reporter stamps its points; the reporter's own stamp.
      */
     private static final Set<String> WALL_CLOCK_READERS = Set.of(
-            "io/o2o/analytics/testing/InfluxTestServer.java",
-            "io/o2o/analytics/dashboards/DashboardQueriesITCase.java");
+            "flink-jobs/src/test/java/io/o2o/analytics/testing/InfluxTestServer.java",
+            "flink-jobs/src/test/java/io/o2o/analytics/dashboards/DashboardQueriesITCase.java",
+            "influx-reporter/src/test/java/io/o2o/analytics/influx/reporter/InfluxDbReporterTest.java");
+    private static final List<String> TEST_SOURCES = List.of(
+            "flink-jobs/src/test/java", "geo-fences/src/test/java", "influx-reporter/src/test/java");
 
     @Test
     void theStartIsSaturdayNoonInShanghai() {
@@ -114,12 +117,13 @@ class SimulatedTimeTest {
 
     @Test
     void noTestSourceChoosesATimeFromTheWallClock() throws IOException {
-        Path sources = root().resolve("flink-jobs/src/test/java");
         List<String> readers = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(sources)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (WALL_CLOCK.matcher(Files.readString(file)).find()) {
-                    readers.add(sources.relativize(file).toString().replace('\\', '/'));
+        for (String folder : TEST_SOURCES) {
+            try (Stream<Path> files = Files.walk(root().resolve(folder))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (WALL_CLOCK.matcher(Files.readString(file)).find()) {
+                        readers.add(root().relativize(file).toString().replace('\\', '/'));
+                    }
                 }
             }
         }
