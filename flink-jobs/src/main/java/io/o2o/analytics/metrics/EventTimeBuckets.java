@@ -7,6 +7,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -24,15 +25,26 @@ import org.apache.flink.util.Collector;
  * was due goes to the period of its record timestamp (when it was
  * decided), and one that arrives behind the watermark to the oldest open period, rather than lost; both are
  * counted in {@code lateToBucket}.
+ *
+ * <p>A running total (an occupancy) is carried into quiet periods so that a dashboard shows it, but never
+ * unboundedly ahead of the key's own input: at most {@link #CARRY_LIMIT} past the key's last element, and at
+ * the end of the input (a bounded run, {@code flink stop --drain}: the watermark at {@code Long.MAX_VALUE}) not
+ * past the period of that last element. Otherwise one door counter left above zero would make the key emit a
+ * point for every minute until the end of time, and stopping would never finish.
  */
 public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT> {
     private static final long serialVersionUID = 1L;
+
+    /** How far a running total is carried into periods without input for its key. */
+    public static final Duration CARRY_LIMIT = Duration.ofHours(24);
 
     private final long bucketMillis;
     private final long delayMillis;
     private final Class<ACC> bucketType;
 
     private transient MapState<Long, ACC> buckets;
+    /** The event time of the key's latest element: how far its running total may be carried. */
+    private transient ValueState<Long> lastInput;
     private transient Counter lateToBucket;
 
     protected EventTimeBuckets(Duration bucketSize, Duration finalisationDelay, Class<ACC> bucketType) {
@@ -62,6 +74,7 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
     public void open(OpenContext openContext) throws Exception {
         buckets = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("buckets", Types.LONG, TypeInformation.of(bucketType)));
+        lastInput = getRuntimeContext().getState(new ValueStateDescriptor<>("last-input", Types.LONG));
         lateToBucket = getRuntimeContext().getMetricGroup().counter("lateToBucket");
     }
 
@@ -90,6 +103,10 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
         }
         add(bucket, element);
         buckets.put(start, bucket);
+        Long last = lastInput.value();
+        if (last == null || eventTime > last) {
+            lastInput.update(eventTime);
+        }
     }
 
     @Override
@@ -101,12 +118,13 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
             }
         }
         K key = ctx.getCurrentKey();
+        long carryUntil = carryUntil(ctx.timerService().currentWatermark());
         while (!due.isEmpty()) {
             long start = due.pollFirst();
             emit(key, start, buckets.get(start), out);
             buckets.remove(start);
             long next = start + bucketMillis;
-            if (continuesAfter(key) && !buckets.contains(next)) {
+            if (next < carryUntil && continuesAfter(key) && !buckets.contains(next)) {
                 buckets.put(next, newBucket());
                 if (finalisedBy(next) <= timestamp) {
                     due.add(next);
@@ -115,6 +133,21 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
                 }
             }
         }
+        if (buckets.isEmpty()) {
+            lastInput.clear();
+        }
+    }
+
+    /** The first period start not to carry a running total into. */
+    private long carryUntil(long watermark) throws Exception {
+        Long last = lastInput.value();
+        if (last == null) {
+            return Long.MIN_VALUE;
+        }
+        if (watermark == Long.MAX_VALUE) {
+            return bucketStart(last) + bucketMillis;
+        }
+        return last > Long.MAX_VALUE - CARRY_LIMIT.toMillis() ? Long.MAX_VALUE : last + CARRY_LIMIT.toMillis();
     }
 
     /**
