@@ -3,13 +3,19 @@
 # and a TaskManager as separate processes, scripts/flink-cluster.sh) against real Kafka and InfluxDB:
 #
 #   1. start the cluster; create fresh topics and an InfluxDB database (names with a unique suffix)
-#   2. write the first hour of a simulated city to the input topics (the simulator CLI of bin/o2o-simulator)
+#   2. write the first hour of a simulated city to the input topics (the simulator CLI of bin/o2o-simulator), at
+#      a fixed simulated time: Saturday 2026-03-07 from 12:00 in Shanghai (SIMULATED_START below, the integration
+#      tests' SimulatedTime.START), when the sample stores are open and every sample offer rule runs, so that the
+#      outcome does not depend on when the test runs; the topics keep their records (retention.ms=-1)
 #   3. submit the job jar with the Flink CLI (`flink run -d`, --source kafka, unbounded); wait until it is
 #      RUNNING and InfluxDB holds store_traffic points
 #   4. start writing the second hour, paced (an hour in about 24 s); while records flow, stop the job with a
 #      savepoint (`flink stop --savepointPath`); the rest of the hour is written while the job is stopped
-#   5. resume from the savepoint (`flink run -s`), wait until its consumer group has committed every input record,
-#      then end it with `flink stop --drain` (the stream ends: every pending visit and minute is decided)
+#   5. write one more door counter reading after hour 2: a person in at sh-001 who is not counted out, so the
+#      store's door occupancy stays above zero at the end of the input; resume from the savepoint (`flink run -s`),
+#      wait until its consumer group has committed every input record, then end it with `flink stop --drain`
+#      (the stream ends: every pending visit and minute is decided), which must finish within
+#      O2O_CLUSTER_TEST_DRAIN_TIMEOUT (default 90 s) with the job FINISHED although someone is still inside
 #   6. check "no lost or duplicated results": the visits topic holds no eventId twice and exactly the decisions
 #      of a reference run of the same job over the same topics, bounded, on a local MiniCluster
 #      (LocalLauncher of bin/o2o-analytics: --bounded --outputs files); the o2o-conversions topic holds exactly the
@@ -25,6 +31,7 @@
 # else during the test changes nothing.
 # Other settings: O2O_RUN_DIR (default /tmp/o2o-run; files in <run dir>/cluster-test/<suffix>),
 # O2O_CLUSTER_TEST_TIMEOUT (whole test, default 300 s), O2O_CLUSTER_TEST_CUSTOMERS (per hour, default 600),
+# O2O_CLUSTER_TEST_DRAIN_TIMEOUT (the final `flink stop --drain`, default 90 s),
 # and the O2O_FLINK_* settings of scripts/flink-cluster.sh (ports: O2O_FLINK_REST_PORT, O2O_FLINK_RPC_PORT).
 # A cluster that already runs is used and left running; one the test started is stopped at the end.
 # Prints one PASS or FAIL line last; exits 0 only on PASS.
@@ -38,6 +45,7 @@ BOOTSTRAP="${O2O_TEST_KAFKA_BOOTSTRAP}"
 INFLUX_URL="${O2O_TEST_INFLUX_URL%/}"
 TIMEOUT="${O2O_CLUSTER_TEST_TIMEOUT:-300}"
 CUSTOMERS="${O2O_CLUSTER_TEST_CUSTOMERS:-600}"
+DRAIN_TIMEOUT="${O2O_CLUSTER_TEST_DRAIN_TIMEOUT:-90}"
 REST_URL="http://localhost:${O2O_FLINK_REST_PORT:-18081}"
 BUILT_JAR="flink-jobs/target/flink-jobs-0.1.0-SNAPSHOT-job.jar"
 HELPERS="scripts/flink-cluster"
@@ -227,12 +235,16 @@ done
 kafka_helper create-topics "${BOOTSTRAP}" 2 "${topic_specs[@]}" >/dev/null
 log "topics ${TOPIC_PREFIX}-{$(IFS=,; echo "${INPUT_NAMES[*]}")} in, ${TOPIC_PREFIX}-{$(IFS=,; echo "${OUTPUT_NAMES[*]}")} out, on ${BOOTSTRAP}"
 
-# Two consecutive simulated hours ending at the current minute: the broker takes records up to 1 h ahead
-# and keeps them for a day. Hour 1 goes in before the first submission, hour 2 around the stop.
-now_minute=$(( $(date +%s) / 60 * 60 ))
-HOUR1="$(date -u -d "@$(( now_minute - 7200 ))" +%Y-%m-%dT%H:%M:%SZ)"
-HOUR2="$(date -u -d "@$(( now_minute - 3600 ))" +%Y-%m-%dT%H:%M:%SZ)"
-HOUR2_MS=$(( (now_minute - 3600) * 1000 ))
+# Two consecutive simulated hours from a fixed start, whatever the wall clock says: Saturday 12:00-14:00 in
+# Shanghai (io.o2o.analytics.testing.SimulatedTime.START; SimulatedTimeTest checks that the two agree and that the
+# sample stores and offer rules are open throughout). A broker takes records of any past time; the topics keep
+# them (retention.ms=-1). Hour 1 goes in before the first submission, hour 2 around the stop.
+SIMULATED_START="2026-03-07T04:00:00Z"
+START_S="$(date -u -d "${SIMULATED_START}" +%s)"
+HOUR1="${SIMULATED_START}"
+HOUR2="$(date -u -d "@$(( START_S + 3600 ))" +%Y-%m-%dT%H:%M:%SZ)"
+HOUR2_MS=$(( (START_S + 3600) * 1000 ))
+END_MS=$(( (START_S + 7200) * 1000 ))
 simulator() { # $1 part, $2 seed, $3 start, $4 speed (simulated seconds per second, 0: as fast as possible)
   local topic_args=() i
   for i in "${!INPUT_NAMES[@]}"; do topic_args+=("--topic.${INPUT_NAMES[$i]}" "${INPUT_TOPICS[$i]}"); done
@@ -252,10 +264,8 @@ status=0
 TIMINGS+=("simulator part 1 $(( $(elapsed) - part_started ))")
 simulated 1 1 "${HOUR1}" "${status}"
 
-# The input is of the last two hours, whatever the time of day in Shanghai: geo-offers are sent at night too.
-OFFER_ARGS=(--offers.quiet-hours none)
 JOB_ARGS=(--source kafka --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${GROUP}" "${TOPIC_ARGS[@]}"
-  "${OFFER_ARGS[@]}" --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
+  --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
 
 submit() { # $1 log name, then extra CLI options before the jar
   local name="$1" output
@@ -334,6 +344,13 @@ wait "${SIMULATOR_PID}" || status=$?
 SIMULATOR_PID=""
 TIMINGS+=("simulator part 2 (paced) $(( $(elapsed) - part2_started ))")
 simulated 2 2 "${HOUR2}" "${status}"
+# Someone still inside at the end of the input: one person in at sh-001's door, half a minute before the end of
+# hour 2, never counted out. Draining must end the store's per-minute occupancy anyway (issue #13, item 2).
+LAST_IN_MS=$(( END_MS - 30000 ))
+kafka_helper produce "${BOOTSTRAP}" "${TOPIC_PREFIX}-store-sensors" "${LAST_IN_MS}" sh-001 \
+  "{\"sensorId\":\"sh-001-door\",\"storeId\":\"sh-001\",\"zoneId\":\"sh-001-entrance\",\"kind\":\"door_counter\",\"in\":1,\"out\":0,\"ts\":${LAST_IN_MS}}" \
+  >/dev/null || fail "could not write the last door counter reading"
+log "wrote a last door counter reading: 1 in, 0 out at sh-001, $(date -u -d "@$(( LAST_IN_MS / 1000 ))" +%H:%M:%SZ) simulated"
 
 # 5. Resume from the savepoint, consume everything, end the stream.
 FIRST_JOB_ID="${JOB_ID}"
@@ -343,8 +360,24 @@ wait_for_job_state "${JOB_ID}" RUNNING 60
 timed "until consumed" kafka_helper wait-consumed "${BOOTSTRAP}" "${GROUP}" "$(bound 150)" "${INPUT_TOPICS[@]}" \
   || fail "job ${JOB_ID} did not consume all input in time"
 report_sizing "${JOB_ID}"
-timed "stop --drain" stop_with_savepoint stop-2 --drain
-log "drained and stopped job ${JOB_ID} (final savepoint ${SAVEPOINT})"
+drain() { # the job ends its stream with someone still inside a store: bounded, or it hangs
+  local started output
+  started="$(elapsed)"
+  output="$(timeout "$(bound "${DRAIN_TIMEOUT}")" scripts/flink-cluster.sh cli stop --drain \
+      --savepointPath "file://${TEST_DIR}/savepoints" "${JOB_ID}" 2>&1 | tee "${TEST_DIR}/stop-2.log")" \
+    || fail "flink stop --drain did not finish within $(( ($(elapsed) - started) / 1000 )) s (job $(job_state "${JOB_ID}"));" \
+      "an aggregation that never ends its stream? (${TEST_DIR}/stop-2.log)"
+  SAVEPOINT="$(echo "${output}" | sed -n 's/.*Savepoint completed\. Path: \([^ ]*\).*/\1/p' | head -n 1)"
+  [[ -n "${SAVEPOINT}" ]] || { echo "${output}" >&2; fail "no savepoint path in the output of flink stop --drain"; }
+  wait_for_job_state "${JOB_ID}" FINISHED 30
+}
+timed "stop --drain" drain
+log "drained and stopped job ${JOB_ID} (final savepoint ${SAVEPOINT}): FINISHED"
+# The drain ended with someone inside: the door counters' occupancy of sh-001 was above zero at its last minute.
+last_door="$(influx_scalar "${DATABASE}" "SELECT last(\"door_occupancy\") FROM \"store_occupancy\" WHERE \"store\" = 'sh-001'")"
+[[ -n "${last_door}" ]] && (( ${last_door%.*} > 0 )) \
+  || fail "sh-001's last door occupancy in ${DATABASE} is '${last_door}', not above zero: the drain was not tested with someone inside"
+log "sh-001's door occupancy at the end of the drained job: ${last_door}"
 restarts=$(( $(exceptions_of "${FIRST_JOB_ID}") + $(exceptions_of "${JOB_ID}") ))
 
 # 6. The reference: the same job over the same topics, bounded, on a local MiniCluster, files out.
@@ -355,7 +388,7 @@ reference() {
     -Dlog4j2.configurationFile="${TEST_DIR}/log4j2-reference.properties" -Do2o.log.file="${TEST_DIR}/reference-flink.log" \
     -cp "${JAR}:${FLINK_LIB}/*" io.o2o.analytics.job.LocalLauncher --source kafka --bounded --outputs files \
     --output.dir "${TEST_DIR}/reference" --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${REFERENCE_GROUP}" \
-    "${TOPIC_ARGS[@]}" "${OFFER_ARGS[@]}" --parallelism 2 --checkpoint.interval 2s >"${TEST_DIR}/reference.log" 2>&1 \
+    "${TOPIC_ARGS[@]}" --parallelism 2 --checkpoint.interval 2s >"${TEST_DIR}/reference.log" 2>&1 \
     || { tail -n 30 "${TEST_DIR}/reference.log" >&2; fail "the reference run failed (${TEST_DIR}/reference.log)"; }
 }
 timed "reference run" reference

@@ -19,8 +19,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka chores of scripts/cluster-submission-test.sh, run with Java's single-file launcher on the project's
@@ -28,7 +33,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <pre>
  *   create-topics BOOTSTRAP PARTITIONS TOPIC[:N]...    create fresh topics (fails if one exists), N partitions
- *                                                      where given, else PARTITIONS
+ *                                                      where given, else PARTITIONS; they keep every record
+ *                                                      (retention.ms=-1): the input is of a fixed simulated
+ *                                                      time in the past
+ *   produce BOOTSTRAP TOPIC TIMESTAMP_MS KEY VALUE     write one record, timestamped, and wait for its ack
  *   delete-topics BOOTSTRAP TOPIC...                   delete topics
  *   wait-consumed BOOTSTRAP GROUP TIMEOUT_S TOPIC...   wait until GROUP's committed offsets reach the end of every
  *                                                      partition of the topics (lag 0); exit 1 on time-out
@@ -44,6 +52,7 @@ public final class ClusterTestKafka {
         try (Admin admin = Admin.create(adminProperties(bootstrap))) {
             switch (args[0]) {
                 case "create-topics" -> createTopics(admin, Integer.parseInt(args[2]), List.of(args).subList(3, args.length));
+                case "produce" -> produce(bootstrap, args[2], Long.parseLong(args[3]), args[4], args[5]);
                 case "delete-topics" -> admin.deleteTopics(List.of(args).subList(2, args.length)).all().get(30, TimeUnit.SECONDS);
                 case "wait-consumed" -> System.exit(waitConsumed(admin, args[2], Integer.parseInt(args[3]),
                         List.of(args).subList(4, args.length)) ? 0 : 1);
@@ -54,7 +63,7 @@ public final class ClusterTestKafka {
     }
 
     private static void usage() {
-        System.err.println("usage: ClusterTestKafka create-topics|delete-topics|wait-consumed|dump BOOTSTRAP ...");
+        System.err.println("usage: ClusterTestKafka create-topics|produce|delete-topics|wait-consumed|dump BOOTSTRAP ...");
         System.exit(2);
     }
 
@@ -74,7 +83,9 @@ public final class ClusterTestKafka {
                     colon < 0 ? defaultPartitions : Integer.parseInt(spec.substring(colon + 1)));
         }
         List<String> topics = List.copyOf(partitions.keySet());
-        admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions.get(t), (short) 1)).toList())
+        admin.createTopics(topics.stream()
+                        .map(t -> new NewTopic(t, partitions.get(t), (short) 1).configs(Map.of("retention.ms", "-1")))
+                        .toList())
                 .all()
                 .get(30, TimeUnit.SECONDS);
         // Wait until every partition has a leader, so the first producer does not race the metadata.
@@ -93,6 +104,18 @@ public final class ClusterTestKafka {
             Thread.sleep(200);
         }
         System.out.println("created topics (partitions): " + partitions);
+    }
+
+    private static void produce(String bootstrap, String topic, long timestamp, String key, String value) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, null, timestamp, key, value)).get(30, TimeUnit.SECONDS);
+            System.out.println("wrote 1 record to " + sent.topic() + "-" + sent.partition() + " at offset " + sent.offset());
+        }
     }
 
     private static List<TopicPartition> partitions(Admin admin, List<String> topics) throws Exception {

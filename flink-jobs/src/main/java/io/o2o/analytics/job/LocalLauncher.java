@@ -67,6 +67,7 @@ public final class LocalLauncher {
                 options.get(JobOptions.PARALLELISM));
         System.out.printf("  fences:  %s (%d stores, %d zones)%n",
                 options.get(JobOptions.FENCES), setup.fences().stores().size(), setup.fences().zones().size());
+        setup.fences().warnings().forEach(w -> System.out.println("  fences:  assumed for " + w));
         GroundTruth truth = null;
         if (simulated) {
             truth = setup.simulation().truth();

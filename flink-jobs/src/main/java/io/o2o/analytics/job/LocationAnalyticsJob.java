@@ -518,6 +518,8 @@ public final class LocationAnalyticsJob {
             return;
         }
         JobSetup setup = JobSetup.fromArguments(args, System.getenv());
+        // On the client, where whoever submits the job reads it: what the fence file left out.
+        setup.fences().warnings().forEach(w -> System.out.println("fences: assumed for " + w));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(setup.flinkConfiguration());
         setup.job().execute(env);
     }

@@ -63,9 +63,12 @@ final class JourneyPlanner {
         this.city = city;
         List<StoreSite> sites = city.sites();
         this.cumulativeCapacity = new double[sites.size()];
+        // A store of unknown capacity draws as many as the average store whose capacity is known.
+        double known = sites.stream().filter(s -> s.store().hasCapacity())
+                .mapToInt(s -> Math.max(1, s.store().capacity())).average().orElse(1);
         double total = 0;
         for (int i = 0; i < sites.size(); i++) {
-            total += Math.max(1, sites.get(i).store().capacity());
+            total += sites.get(i).store().hasCapacity() ? Math.max(1, sites.get(i).store().capacity()) : known;
             cumulativeCapacity[i] = total;
         }
     }
@@ -86,7 +89,10 @@ final class JourneyPlanner {
         }
     }
 
-    /** Bigger stores draw more people: a store is picked with probability proportional to its capacity. */
+    /**
+     * Bigger stores draw more people: a store is picked with probability proportional to its capacity (the
+     * average known capacity for a store whose fence file gives none).
+     */
     StoreSite pickStore(SplittableRandom random) {
         double u = random.nextDouble() * cumulativeCapacity[cumulativeCapacity.length - 1];
         for (int i = 0; i < cumulativeCapacity.length; i++) {

@@ -17,16 +17,17 @@ import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.InfluxTestServer;
 import io.o2o.analytics.testing.InfluxV2WriteProxyProcess;
 import io.o2o.analytics.testing.KafkaTestBroker;
+import io.o2o.analytics.testing.SimulatedTime;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -43,8 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated city written to a real Kafka, the job reading it on an embedded MiniCluster set up as local runs set it
  * up (parallelism 2, checkpoints every 500 ms): the production InfluxDB sink for the job's measurements, and the
  * project's Flink metric reporter on that MiniCluster for Flink's own (checkpoints, consumer lag, sink retries). Each query is expanded the way Grafana
- * expands it ($timeFilter over the simulated window, $__interval, template variables as "All", as the busiest value
- * and as the two busiest, in Grafana's regex format) and must run without error and return rows.
+ * expands it ($timeFilter, $__interval, template variables as "All", as the busiest value and as the two busiest, in
+ * Grafana's regex format) and must run without error and return rows.
+ *
+ * <p>The city is simulated at a fixed time ({@link SimulatedTime#START}), so the job's measurements lie in that
+ * window whenever the test runs; the reporter stamps Flink's metrics with the wall clock of the run. On a live
+ * dashboard the two coincide; here $timeFilter is the simulated window for the job's measurements and the run's
+ * wall-clock window for Flink's ({@link FlinkMetrics}).
  */
 class DashboardQueriesITCase {
     private static final Duration INTERVAL = Duration.ofMinutes(1);
@@ -60,6 +66,9 @@ class DashboardQueriesITCase {
     private static String database;
     private static long fromMillis;
     private static long toMillis;
+    /** When the job ran, by the wall clock: where the reporter's points are. */
+    private static long runFromMillis;
+    private static long runToMillis;
 
     @BeforeAll
     static void runTheJobIntoInfluxDb() throws Exception {
@@ -77,8 +86,6 @@ class DashboardQueriesITCase {
                 // Often: the bounded job takes some seconds only, and the checkpoint panels want completed ones.
                 "--checkpoint.interval", "500ms",
                 "--state.backend", "hashmap",
-                // The input is of the last hour, whatever the time of day in the stores: offers are sent at night too.
-                "--offers.quiet-hours", "none",
                 "--output.dir", outputs.toString()));
         args.addAll(List.of("--influxdb.url", proxy.url(), "--influxdb.bucket", database,
                 "--influxdb.flink-metrics-interval", "1s"));
@@ -89,10 +96,9 @@ class DashboardQueriesITCase {
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(options, "dashboard-queries-test-key-0123456789"), Map.of());
 
-        // Recent simulated time, so that the job's minutes and the reporter's wall-clock points share one time
-        // range, as on a live dashboard; the broker takes records at most an hour ahead of its clock.
+        // A fixed simulated hour (Saturday noon in Shanghai): the sample offer rules run, the stores are open.
         SimulationSettings simulated = SimulationSettings.builder()
-                .start(Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES))
+                .start(SimulatedTime.START)
                 .customers(400)
                 .duration(Duration.ofHours(1))
                 .badRecordRate(0.01)
@@ -108,11 +114,36 @@ class DashboardQueriesITCase {
         Configuration flink = setup.flinkConfiguration();
         flink.addAll(FlinkMetricsReporting.embedded(options));
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        // Whole minutes around the run, as a dashboard's "last N minutes" would cover it.
+        runFromMillis = wallClockMinute() - INTERVAL.toMillis();
         job.execute(StreamExecutionEnvironment.createLocalEnvironment(flink));
+        runToMillis = wallClockMinute() + 2 * INTERVAL.toMillis();
 
         fromMillis = simulated.start().toEpochMilli();
-        toMillis = Math.max(simulated.start().plus(simulated.duration()).plus(AFTER_THE_WINDOW).toEpochMilli(),
-                System.currentTimeMillis() + INTERVAL.toMillis());
+        toMillis = simulated.start().plus(simulated.duration()).plus(AFTER_THE_WINDOW).toEpochMilli();
+    }
+
+    /** The reporter's points carry the wall-clock time of the run; nothing simulated is derived from it. */
+    private static long wallClockMinute() {
+        long now = System.currentTimeMillis();
+        return now - now % INTERVAL.toMillis();
+    }
+
+    private static final Set<String> FLINK_MEASUREMENTS = FlinkMetrics.DECLARED.stream()
+            .map(FlinkMetrics.FlinkMetric::measurement)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** Where {@code measurement}'s points are: the run's wall-clock minutes for Flink's, else the simulated window. */
+    private static long[] window(String measurement) {
+        return FLINK_MEASUREMENTS.contains(measurement)
+                ? new long[] {runFromMillis, runToMillis}
+                : new long[] {fromMillis, toMillis};
+    }
+
+    /** Grafana's expansion of a query of {@code measurement} over the window where its points are. */
+    private static GrafanaMacros over(String measurement, Map<String, Selection> selection) {
+        long[] window = window(measurement);
+        return new GrafanaMacros(window[0], window[1], INTERVAL, selection);
     }
 
     @AfterAll
@@ -139,13 +170,14 @@ class DashboardQueriesITCase {
             assertThat(tagValues(metric.measurement(), "job_name")).as(metric.measurement())
                     .containsExactly(LocationAnalyticsJob.JOB_NAME);
         }
-        // The checkpoint gauges were reported (whether one had completed by the reporter's last report before the
-        // bounded job ended depends on timing; the cluster test waits for a completed one), and the sink's counters
-        // belong to the metrics sink.
-        assertThat(influx.queryLong(database,
-                "SELECT max(\"value\") FROM \"jobmanager_job_numberOfCompletedCheckpoints\"")).isNotNegative();
-        assertThat(influx.queryLong(database,
-                "SELECT max(\"value\") FROM \"jobmanager_job_lastCheckpointDuration\"")).isNotNegative();
+        // The checkpoint gauges were reported, within the run (whether one had completed by the reporter's last
+        // report before the bounded job ended depends on timing; the cluster test waits for a completed one), and
+        // the sink's counters belong to the metrics sink.
+        for (String gauge : List.of("numberOfCompletedCheckpoints", "lastCheckpointDuration")) {
+            assertThat(influx.queryLong(database, "SELECT count(\"value\") FROM \"jobmanager_job_" + gauge
+                    + "\" WHERE time >= " + runFromMillis + "ms AND time <= " + runToMillis + "ms"))
+                    .as("points of jobmanager_job_" + gauge + " during the run").isPositive();
+        }
         assertThat(tagValues("taskmanager_job_task_operator_writeRetries", "operator_name"))
                 .singleElement().asString().startsWith("metrics");
         // A reader whose partitions are all read before a report interval ends may report no lag at all.
@@ -189,11 +221,13 @@ class DashboardQueriesITCase {
     Stream<DynamicTest> everyPanelQueryReturnsRows() {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode dashboard : GrafanaFiles.dashboards()) {
-            List<GrafanaMacros> contexts = selections(dashboard);
+            List<Map<String, Selection>> contexts = selections(dashboard);
             for (JsonNode panel : GrafanaFiles.dataPanels(dashboard)) {
                 for (JsonNode target : panel.path("targets")) {
                     String query = target.path("query").asText();
-                    for (GrafanaMacros macros : contexts) {
+                    String measurement = InfluxQlQuery.of(query).measurement();
+                    for (Map<String, Selection> selection : contexts) {
+                        GrafanaMacros macros = over(measurement, selection);
                         String name = dashboard.path("title").asText() + " / " + panel.path("title").asText() + " / "
                                 + target.path("refId").asText() + (macros.toString().isEmpty() ? "" : " / " + macros);
                         tests.add(DynamicTest.dynamicTest(name, () -> assertReturnsRows(macros.expand(query))));
@@ -206,11 +240,10 @@ class DashboardQueriesITCase {
 
     @TestFactory
     Stream<DynamicTest> everyAlertQueryRuns() {
-        GrafanaMacros macros = new GrafanaMacros(fromMillis, toMillis, INTERVAL, Map.of());
         List<DynamicTest> tests = new ArrayList<>();
         for (AlertQuery alert : GrafanaFiles.alertQueries()) {
             tests.add(DynamicTest.dynamicTest(alert.toString(), () -> {
-                String query = macros.expand(alert.query());
+                String query = over(InfluxQlQuery.of(alert.query()).measurement(), Map.of()).expand(alert.query());
                 List<Map<String, Object>> rows = influx.query(database, query);
                 // A store nobody entered in the simulated hour has no occupancy point: the rule then sees no data,
                 // which it treats as OK. Every other alert query must find data.
@@ -236,7 +269,7 @@ class DashboardQueriesITCase {
      * The variable settings each query runs under: every variable at "All", every variable at its busiest value,
      * every variable at its two busiest values (Grafana's multi-value regex form).
      */
-    private static List<GrafanaMacros> selections(JsonNode dashboard) {
+    private static List<Map<String, Selection>> selections(JsonNode dashboard) {
         Map<String, Selection> all = new LinkedHashMap<>();
         Map<String, Selection> one = new LinkedHashMap<>();
         Map<String, Selection> two = new LinkedHashMap<>();
@@ -254,15 +287,13 @@ class DashboardQueriesITCase {
             one.put(name, Selection.of(busiest.get(0)));
             two.put(name, Selection.of(busiest.subList(0, Math.min(2, busiest.size())).toArray(String[]::new)));
         }
-        return Stream.of(all, one, two)
-                .map(selection -> new GrafanaMacros(fromMillis, toMillis, INTERVAL, selection))
-                .toList();
+        return List.of(all, one, two);
     }
 
     /** The values a query variable offers, as Grafana gets them: its query's `value` column. */
     private static List<String> values(JsonNode variable, Map<String, Selection> before) {
-        String query = new GrafanaMacros(fromMillis, toMillis, INTERVAL, before)
-                .expand(variable.path("query").asText());
+        String text = variable.path("query").asText();
+        String query = over(InfluxQlQuery.of(text).measurement(), before).expand(text);
         return influx.query(database, query).stream().map(row -> String.valueOf(row.get("value"))).toList();
     }
 
@@ -284,8 +315,9 @@ class DashboardQueriesITCase {
                 among.append(" AND \"").append(tag).append("\" = '").append(value.replace("'", "\\'")).append('\'');
             }
         });
+        long[] window = window(show.measurement());
         for (Map<String, Object> row : influx.query(database, "SELECT sum(*) FROM \"" + show.measurement()
-                + "\" WHERE time >= " + fromMillis + "ms and time <= " + toMillis + "ms" + among + " GROUP BY \""
+                + "\" WHERE time >= " + window[0] + "ms and time <= " + window[1] + "ms" + among + " GROUP BY \""
                 + key + "\"")) {
             double sum = row.entrySet().stream()
                     .filter(e -> e.getKey().startsWith("sum_") && e.getValue() instanceof Number)

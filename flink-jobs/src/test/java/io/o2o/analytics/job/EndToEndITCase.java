@@ -18,10 +18,9 @@ import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.InfluxTestServer;
 import io.o2o.analytics.testing.KafkaTestBroker;
+import io.o2o.analytics.testing.SimulatedTime;
 import io.o2o.analytics.visits.VisitDetector;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -88,11 +87,9 @@ class EndToEndITCase {
         Configuration options = CommandLine.parse(args.toArray(String[]::new));
         JobSetup setup = JobSetup.of(TestHashKeys.withKeyFile(options, "end-to-end-test-key-0123456789"), Map.of());
 
-        // Recent simulated time: the broker accepts records at most an hour ahead of its clock and deletes
-        // those older than its retention, as a production broker would.
-        Instant start = Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES);
+        // A fixed simulated hour (Saturday noon in Shanghai): the same input at every hour the test runs.
         Simulation simulation = new CitySimulator(setup.fences(), SimulationSettings.builder()
-                        .start(start)
+                        .start(SimulatedTime.START)
                         .customers(300)
                         .duration(Duration.ofHours(1))
                         .badRecordRate(0.01)

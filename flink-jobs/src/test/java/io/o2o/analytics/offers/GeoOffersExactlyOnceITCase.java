@@ -15,12 +15,11 @@ import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.FailOnceSink;
 import io.o2o.analytics.testing.KafkaTestBroker;
+import io.o2o.analytics.testing.SimulatedTime;
 import io.o2o.analytics.testing.TestClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -47,7 +46,7 @@ class GeoOffersExactlyOnceITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Rules that run at any hour: the input is of the last hour, whatever the time of day in Shanghai. */
+    /** Rules without a schedule: what is sent depends on the simulated moments only. */
     private static final String RULES = "{\"rules\":["
             + "{\"id\":\"welcome\",\"trigger\":{\"type\":\"enter\"},\"offer\":{\"title\":\"Welcome\"}},"
             + "{\"id\":\"passing\",\"trigger\":{\"type\":\"pass_by\"},\"caps\":{\"perCustomerPerDay\":2},"
@@ -67,13 +66,11 @@ class GeoOffersExactlyOnceITCase {
         for (InputTopic topic : InputTopic.values()) {
             inputTopics.put(topic, kafka.createTopic(topic.defaultTopicName(), 2));
         }
-        // Recent simulated time, as the broker accepts (see EndToEndITCase).
-        Instant start = Instant.now().minus(Duration.ofMinutes(75)).truncatedTo(ChronoUnit.MINUTES);
         Simulation simulation = new CitySimulator(JobSetup.of(CommandLine.parse(new String[0]), Map.of()).fences(),
                 // Enough input that checkpoints complete while it flows: with 400 customers a warm JVM ran the whole
                 // input through before the first checkpoint barrier reached the sinks, and there was nothing to
                 // restart from.
-                SimulationSettings.builder().start(start).customers(1000).duration(Duration.ofHours(1)).build())
+                SimulationSettings.builder().start(SimulatedTime.START).customers(1000).duration(Duration.ofHours(1)).build())
                 .run();
         try (KafkaSimulatorWriter writer = new KafkaSimulatorWriter(kafka.bootstrapServers(), inputTopics)) {
             writer.write(simulation, 0, (sent, total) -> {});

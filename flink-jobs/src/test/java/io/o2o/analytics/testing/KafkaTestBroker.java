@@ -45,6 +45,8 @@ public final class KafkaTestBroker implements AutoCloseable {
     public static final String BOOTSTRAP_ENV = "O2O_TEST_KAFKA_BOOTSTRAP";
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final String RETENTION_MS = "retention.ms";
+    private static final String KEEP_FOREVER = "-1";
 
     private final String bootstrapServers;
     private final Admin admin;
@@ -86,11 +88,16 @@ public final class KafkaTestBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates a topic with a fresh name that starts with {@code prefix}, and waits until it has leaders. */
+    /**
+     * Creates a topic with a fresh name that starts with {@code prefix}, and waits until it has leaders. It keeps
+     * its records whatever their time ({@code retention.ms=-1}): the tests write at a fixed simulated time in the
+     * past ({@link SimulatedTime}), which the broker's time-based retention would otherwise delete.
+     */
     public String createTopic(String prefix, int partitions) {
         String name = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-") + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(), "create topic " + name);
+        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.of(RETENTION_MS, KEEP_FOREVER));
+        await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
             TopicDescription description = describeIfKnown(name);

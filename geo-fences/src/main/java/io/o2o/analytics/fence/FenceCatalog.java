@@ -36,9 +36,12 @@ public final class FenceCatalog implements Serializable {
     private final Map<String, List<ZoneFence>> zonesByStore;
     private final List<SensorSite> sensors;
     private final Map<String, List<SensorSite>> sensorsByStore;
+    private final List<String> warnings;
 
-    FenceCatalog(String source, List<StoreFence> stores, List<ZoneFence> zones, List<SensorSite> sensors) {
+    FenceCatalog(String source, List<StoreFence> stores, List<ZoneFence> zones, List<SensorSite> sensors,
+            List<String> warnings) {
         this.source = source;
+        this.warnings = List.copyOf(warnings);
         this.stores = List.copyOf(stores);
         this.zones = List.copyOf(zones);
         this.sensors = List.copyOf(sensors);
@@ -162,6 +165,15 @@ public final class FenceCatalog implements Serializable {
     /** In file order; empty for a store without positioned sensors or an unknown store. */
     public List<SensorSite> sensorsOf(String storeId) {
         return sensorsByStore.getOrDefault(storeId, List.of());
+    }
+
+    /**
+     * What the file left out and the loader assumed, one line per property, naming the fences: stores without
+     * {@code nearBufferM} (a default near-buffer), without {@code capacity} (unknown), polygons without
+     * {@code type} (stores). Empty for a complete file. Logged once at load; for the job to print as well.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     @Override

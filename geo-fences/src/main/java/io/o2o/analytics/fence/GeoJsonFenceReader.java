@@ -27,14 +27,30 @@ import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.geom.PrecisionModel;
 import org.locationtech.jts.operation.valid.IsValidOp;
 import org.locationtech.jts.operation.valid.TopologyValidationError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a fence FeatureCollection and refuses anything the fence index could not use correctly. It stops at the
  * first problem, and every message names the feature and says what is wrong (see README.md for the full list).
  */
 final class GeoJsonFenceReader {
+    private static final Logger LOG = LoggerFactory.getLogger(GeoJsonFenceReader.class);
 
     static final double MAX_NEAR_BUFFER_M = 500;
+    /**
+     * For a store drawn without one: a shopfront on a street or a mall corridor, beyond GPS noise (5 to 15 m) and
+     * short of the next block; the sample city's street stores use 25 to 50 m.
+     */
+    static final double DEFAULT_NEAR_BUFFER_M = 50;
+    /** How many fence ids a warning lists before "and N more". */
+    private static final int IDS_IN_A_WARNING = 10;
+    /**
+     * The names a GeoJSON {@code crs} member (GeoJSON 2008, written by QGIS and GDAL) may give WGS84 longitude /
+     * latitude; RFC 7946 dropped the member and means exactly that.
+     */
+    private static final Pattern WGS84_CRS = Pattern.compile(
+            "(?i)urn:ogc:def:crs:OGC:(1\\.3)?:CRS84|(OGC:)?CRS84|(urn:ogc:def:crs:)?EPSG:([\\d.]*:)?4326");
     /** Zones are drawn by hand on top of footprints; half a metre forgives a shared wall drawn twice. */
     static final double ZONE_TOLERANCE_M = 0.5;
     /** Well above any store, well below the size where one flat frame per fence stops being accurate. */
@@ -58,6 +74,8 @@ final class GeoJsonFenceReader {
     private final List<StoreFence> stores = new ArrayList<>();
     private final List<PendingZone> pendingZones = new ArrayList<>();
     private final List<PendingSensor> pendingSensors = new ArrayList<>();
+    /** Per property a fence file left out: the ids of the features that got its default. */
+    private final Map<String, List<String>> defaulted = new LinkedHashMap<>();
 
     private GeoJsonFenceReader(String source) {
         this.source = source;
@@ -76,6 +94,7 @@ final class GeoJsonFenceReader {
             throw new FenceFileException(source,
                     "not a GeoJSON FeatureCollection: top-level \"type\" is " + describe(root.get("type")));
         }
+        checkCrs(root.get("crs"));
         JsonNode features = root.get("features");
         if (features == null || !features.isArray()) {
             throw new FenceFileException(source, "has no \"features\" array");
@@ -88,7 +107,48 @@ final class GeoJsonFenceReader {
         }
         // Zones and sensors are checked once every store is known, so a file may list them before their store.
         List<ZoneFence> zones = resolveZones();
-        return new FenceCatalog(source, stores, zones, resolveSensors(zones));
+        List<SensorSite> sensors = resolveSensors(zones);
+        List<String> warnings = warnings();
+        warnings.forEach(w -> LOG.warn("{}: {}", source, w));
+        return new FenceCatalog(source, stores, zones, sensors, warnings);
+    }
+
+    /** QGIS and GDAL still write the member; anything but WGS84 longitude / latitude would put fences elsewhere. */
+    private void checkCrs(JsonNode crs) throws FenceFileException {
+        if (crs == null || crs.isNull()) {
+            return;
+        }
+        String name = textOrNull(crs.path("properties").get("name"));
+        if (name == null || !WGS84_CRS.matcher(name.trim()).matches()) {
+            throw new FenceFileException(source, "\"crs\" is " + (name == null ? crs.toString() : "'" + name + "'")
+                    + "; fences must be WGS84 longitude/latitude (EPSG:4326, CRS84): save the layer again in that"
+                    + " CRS (QGIS: Export > Save Features As..., CRS \"EPSG:4326 - WGS 84\")");
+        }
+    }
+
+    private void defaulted(String property, String featureId) {
+        defaulted.computeIfAbsent(property, p -> new ArrayList<>()).add(featureId);
+    }
+
+    /** One line per property left out, naming the fences, as the job prints them before it starts. */
+    private List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        defaulted.forEach((property, ids) -> {
+            String which = ids.size() <= IDS_IN_A_WARNING
+                    ? String.join(", ", ids)
+                    : String.join(", ", ids.subList(0, IDS_IN_A_WARNING)) + " and " + (ids.size() - IDS_IN_A_WARNING)
+                            + " more";
+            String what = switch (property) {
+                case "type" -> "features without properties.type, read as stores (they are polygons)";
+                case "nearBufferM" -> "stores without properties.nearBufferM, near-buffer "
+                        + decimal(DEFAULT_NEAR_BUFFER_M) + " m assumed";
+                case "capacity" -> "stores without properties.capacity, capacity unknown (no occupancy-over-capacity"
+                        + " alert)";
+                default -> throw new IllegalStateException(property);
+            };
+            warnings.add(ids.size() + " " + what + ": " + which);
+        });
+        return List.copyOf(warnings);
     }
 
     private JsonNode parse(String geoJson) throws FenceFileException {
@@ -118,11 +178,24 @@ final class GeoJsonFenceReader {
         }
         JsonNode type = f.props.get("type");
         String featureType = textOrNull(type);
+        // Drawn in geojson.io or QGIS, a store is a polygon with a name and an id, nothing more.
+        boolean untypedArea = (type == null || type.isNull()) && isArea(f.node.get("geometry"));
+        if (untypedArea) {
+            featureType = "store";
+        }
         if (!"store".equals(featureType) && !"zone".equals(featureType) && !"sensor".equals(featureType)) {
             throw f.fail("properties.type must be \"store\", \"zone\" or \"sensor\", found " + describe(type));
         }
         if (f.id == null) {
-            throw f.fail("properties.id is missing or blank");
+            // No id made up from the name: the sensors, tills and offer rules name a store by the id they know.
+            JsonNode name = f.props.get("name");
+            throw f.fail("properties.id is missing or blank"
+                    + (name != null && name.isTextual() && !name.asText().isBlank()
+                            ? " (name " + describe(name) + ")" : "")
+                    + "; give every " + featureType + " the id its sensor readings and receipts carry, e.g. \"sh-001\"");
+        }
+        if (untypedArea) {
+            defaulted("type", f.id);
         }
         Integer first = featureIndexById.putIfAbsent(f.id, f.index);
         if (first != null) {
@@ -141,23 +214,27 @@ final class GeoJsonFenceReader {
     }
 
     private StoreFence readStore(Feature f, Geometry area) throws FenceFileException {
-        JsonNode buffer = f.props.get("nearBufferM");
-        if (buffer == null || !buffer.isNumber() || !Double.isFinite(buffer.asDouble())
+        JsonNode buffer = present(f.props.get("nearBufferM"));
+        if (buffer == null) {
+            defaulted("nearBufferM", f.id);
+        } else if (!buffer.isNumber() || !Double.isFinite(buffer.asDouble())
                 || buffer.asDouble() < 0 || buffer.asDouble() > MAX_NEAR_BUFFER_M) {
             throw f.fail("properties.nearBufferM must be a number of metres from 0 to 500, found " + describe(buffer));
         }
-        double nearBufferM = buffer.asDouble();
-        JsonNode capacity = f.props.get("capacity");
-        if (capacity == null || !capacity.isIntegralNumber() || !capacity.canConvertToInt() || capacity.asInt() < 0) {
+        double nearBufferM = buffer == null ? DEFAULT_NEAR_BUFFER_M : buffer.asDouble();
+        JsonNode capacity = present(f.props.get("capacity"));
+        if (capacity == null) {
+            defaulted("capacity", f.id);
+        } else if (!capacity.isIntegralNumber() || !capacity.canConvertToInt() || capacity.asInt() < 0) {
             throw f.fail("properties.capacity must be a whole number of people, 0 or more, found "
                     + describe(capacity));
         }
-        JsonNode hours = f.props.get("openingHours");
+        JsonNode hours = present(f.props.get("openingHours"));
         if (hours != null && !(hours.isTextual() && OPENING_HOURS.matcher(hours.asText()).matches())) {
             throw f.fail("properties.openingHours must look like \"10:00-22:00\" (24-hour HH:mm-HH:mm), found "
                     + describe(hours));
         }
-        JsonNode timezone = f.props.get("timezone");
+        JsonNode timezone = present(f.props.get("timezone"));
         if (timezone != null && !isZoneId(timezone)) {
             throw f.fail("properties.timezone must be an IANA time-zone id such as \"Asia/Shanghai\", found "
                     + describe(timezone));
@@ -170,7 +247,8 @@ final class GeoJsonFenceReader {
         if (e.getMinX() - bufferDegrees < -180 || e.getMaxX() + bufferDegrees > 180) {
             throw f.fail("the near-buffer reaches across the antimeridian (longitude ±180°), which is not supported");
         }
-        return new StoreFence(f.id, name(f), area, nearBufferM, capacity.asInt(), textProperties(f.props));
+        return new StoreFence(f.id, name(f), area, nearBufferM, capacity == null ? null : capacity.asInt(),
+                textProperties(f.props));
     }
 
     private PendingZone readZone(Feature f, Geometry area) throws FenceFileException {
@@ -399,8 +477,23 @@ final class GeoJsonFenceReader {
         return text;
     }
 
+    /** An empty attribute cell of QGIS is written as null: the same as leaving the property out. */
+    private static JsonNode present(JsonNode node) {
+        return node == null || node.isNull() ? null : node;
+    }
+
+    private static boolean isArea(JsonNode geometry) {
+        String type = geometry == null ? null : textOrNull(geometry.get("type"));
+        return "Polygon".equals(type) || "MultiPolygon".equals(type);
+    }
+
     private static String textOrNull(JsonNode node) {
         return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    /** A QGIS layer's default "id" field is a whole number: taken as its text, "7". */
+    private static String idOf(JsonNode node) {
+        return node != null && node.isIntegralNumber() ? node.asText() : nonBlankText(node);
     }
 
     private static String nonBlankText(JsonNode node) {
@@ -428,7 +521,7 @@ final class GeoJsonFenceReader {
             this.index = index;
             this.node = node;
             this.props = node.get("properties");
-            this.id = props != null && props.isObject() ? nonBlankText(props.get("id")) : null;
+            this.id = props != null && props.isObject() ? idOf(props.get("id")) : null;
         }
 
         FenceFileException fail(String problem) {

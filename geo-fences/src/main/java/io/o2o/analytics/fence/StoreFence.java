@@ -14,11 +14,12 @@ import org.locationtech.jts.geom.Geometry;
  * @param area        Polygon or MultiPolygon in WGS84 degrees, x = longitude, y = latitude. JTS geometries are
  *                    mutable: treat it as read-only, it is shared by every user of the catalog.
  * @param nearBufferM how far around the footprint, in metres, a device counts as "near" the store (0 to 500)
- * @param capacity    how many people the store holds, for occupancy ratios
+ * @param capacity    how many people the store holds, for occupancy ratios and alerts; null when the fence file
+ *                    does not say (unknown: no capacity-based alert, never a made-up number)
  * @param properties  every property of the feature as text, in file order (numbers as written, e.g. "40"),
  *                    including those not modelled here such as openingHours, timezone and brand
  */
-public record StoreFence(String id, String name, Geometry area, double nearBufferM, int capacity,
+public record StoreFence(String id, String name, Geometry area, double nearBufferM, Integer capacity,
                          Map<String, String> properties) implements Serializable {
 
     public StoreFence {
@@ -26,6 +27,10 @@ public record StoreFence(String id, String name, Geometry area, double nearBuffe
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(area, "area");
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    public boolean hasCapacity() {
+        return capacity != null;
     }
 
     /** A property of the feature as text, if present. */

@@ -126,7 +126,7 @@ class FenceCatalogValidationTest {
     // ---- what a feature is
 
     @Test
-    void aFeatureMustSayWhetherItIsAStoreOrAZone() {
+    void aFeatureMustSayWhetherItIsAStoreOrAZone() throws FenceFileException {
         ObjectNode untyped = store("sq", 30, SQUARE);
         untyped.with("properties").remove("type");
         ObjectNode shop = store("sq", 30, SQUARE);
@@ -134,8 +134,13 @@ class FenceCatalogValidationTest {
         ObjectNode noProperties = store("sq", 30, SQUARE);
         noProperties.remove("properties");
 
-        assertFails(store("ok", 30, TWIN), untyped).hasMessage(
-                "test.geojson: feature #1 (id 'sq'): properties.type must be \"store\", \"zone\" or \"sensor\", found nothing");
+        ObjectNode untypedPoint = sensor("sq-beacon", "sq", null, "ble_beacon", 121.4705, 31.2304);
+        untypedPoint.with("properties").remove("type");
+
+        // A polygon drawn without a type is a store (geojson.io, QGIS); anything else must say what it is.
+        assertThat(catalog(store("ok", 30, TWIN), untyped).stores()).extracting(StoreFence::id).containsExactly("ok", "sq");
+        assertFails(store("ok", 30, SQUARE), untypedPoint).hasMessage("test.geojson: feature #1 (id 'sq-beacon'):"
+                + " properties.type must be \"store\", \"zone\" or \"sensor\", found nothing");
         assertFails(shop).hasMessageEndingWith("properties.type must be \"store\", \"zone\" or \"sensor\", found \"shop\"");
         assertFails(noProperties).hasMessage("test.geojson: feature #0: has no \"properties\" object");
         assertFails("{\"type\": \"FeatureCollection\", \"features\": [42]}")
@@ -148,8 +153,14 @@ class FenceCatalogValidationTest {
         noId.with("properties").remove("id");
         ObjectNode blankId = store("  ", 30, SQUARE);
 
-        assertFails(noId).hasMessage("test.geojson: feature #0: properties.id is missing or blank");
-        assertFails(blankId).hasMessage("test.geojson: feature #0: properties.id is missing or blank");
+        ObjectNode zoneWithoutId = zone("sq-aisle", "sq", "aisle", AISLE);
+        zoneWithoutId.with("properties").remove("id");
+
+        assertFails(noId).hasMessage("test.geojson: feature #0: properties.id is missing or blank (name \"Store sq\");"
+                + " give every store the id its sensor readings and receipts carry, e.g. \"sh-001\"");
+        assertFails(blankId).hasMessageStartingWith("test.geojson: feature #0: properties.id is missing or blank");
+        assertFails(store("sq", 30, SQUARE), zoneWithoutId).hasMessage("test.geojson: feature #1: properties.id is"
+                + " missing or blank; give every zone the id its sensor readings and receipts carry, e.g. \"sh-001\"");
         assertFails(store("sq", 30, SQUARE), store("twin", 20, TWIN), zone("sq", "sq", "aisle", AISLE))
                 .hasMessage("test.geojson: feature #2 (id 'sq'): duplicate id, already used by feature #0");
     }
@@ -238,22 +249,27 @@ class FenceCatalogValidationTest {
     // ---- store properties
 
     @Test
-    void nearBufferMustBeMetresFromZeroTo500() {
+    void nearBufferMustBeMetresFromZeroTo500() throws FenceFileException {
         ObjectNode missing = store("sq", 30, SQUARE);
         missing.with("properties").remove("nearBufferM");
         ObjectNode text = store("sq", 30, SQUARE);
         text.with("properties").put("nearBufferM", "40");
 
-        assertFails(missing).hasMessage("test.geojson: feature #0 (id 'sq'):"
-                + " properties.nearBufferM must be a number of metres from 0 to 500, found nothing");
-        assertFails(store("sq", 600, SQUARE)).hasMessageEndingWith(
-                "properties.nearBufferM must be a number of metres from 0 to 500, found 600.0");
+        ObjectNode empty = store("sq", 30, SQUARE);
+        empty.with("properties").putNull("nearBufferM");
+
+        assertThat(catalog(missing).store("sq").orElseThrow().nearBufferM()).as("absent: the default").isEqualTo(50.0);
+        assertThat(catalog(empty).store("sq").orElseThrow().nearBufferM()).as("null: the default").isEqualTo(50.0);
+        assertThat(catalog(missing).warnings())
+                .containsExactly("1 stores without properties.nearBufferM, near-buffer 50 m assumed: sq");
+        assertFails(store("sq", 600, SQUARE)).hasMessage("test.geojson: feature #0 (id 'sq'):"
+                + " properties.nearBufferM must be a number of metres from 0 to 500, found 600.0");
         assertFails(store("sq", -1, SQUARE)).hasMessageEndingWith("found -1.0");
         assertFails(text).hasMessageEndingWith("found \"40\"");
     }
 
     @Test
-    void capacityMustBeAWholeNumberNotNegative() {
+    void capacityMustBeAWholeNumberNotNegative() throws FenceFileException {
         ObjectNode negative = store("sq", 30, SQUARE);
         negative.with("properties").put("capacity", -5);
         ObjectNode fraction = store("sq", 30, SQUARE);
@@ -264,7 +280,13 @@ class FenceCatalogValidationTest {
         assertFails(negative).hasMessage("test.geojson: feature #0 (id 'sq'):"
                 + " properties.capacity must be a whole number of people, 0 or more, found -5");
         assertFails(fraction).hasMessageEndingWith("found 12.5");
-        assertFails(missing).hasMessageEndingWith("found nothing");
+        // Absent means unknown, not zero: no capacity-based alert rather than a made-up number.
+        FenceCatalog unknown = catalog(missing);
+        assertThat(unknown.store("sq").orElseThrow().hasCapacity()).isFalse();
+        assertThat(unknown.store("sq").orElseThrow().capacity()).isNull();
+        assertThat(unknown.warnings()).containsExactly(
+                "1 stores without properties.capacity, capacity unknown (no occupancy-over-capacity alert): sq");
+        assertThat(catalog(store("sq", 30, SQUARE)).warnings()).isEmpty();
     }
 
     @Test

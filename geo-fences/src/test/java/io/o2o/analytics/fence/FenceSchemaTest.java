@@ -32,7 +32,7 @@ class FenceSchemaTest {
     void isDraft2020_12AndNamesTheRequiredProperties() {
         assertThat(schemaJson.path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
         assertThat(texts(schemaJson.at("/$defs/storeProperties/required")))
-                .containsExactlyInAnyOrder("type", "id", "nearBufferM", "capacity");
+                .as("a polygon drawn with an id only is a store").containsExactly("id");
         assertThat(texts(schemaJson.at("/$defs/zoneProperties/required")))
                 .containsExactlyInAnyOrder("type", "id", "storeId", "kind");
         assertThat(texts(schemaJson.at("/$defs/sensorProperties/required")))
@@ -50,6 +50,12 @@ class FenceSchemaTest {
         assertThat(buffer.path("maximum").asDouble()).isEqualTo(GeoJsonFenceReader.MAX_NEAR_BUFFER_M);
         assertThat(schemaJson.at("/$defs/position/prefixItems/1/maximum").asDouble())
                 .isEqualTo(LocalMetricFrame.MAX_ABS_LATITUDE);
+    }
+
+    @Test
+    void fencesAsDrawnInGeojsonIoAndQgisAreValid() throws IOException {
+        assertThat(schema.validate(resource("drawn/geojson-io-stores.geojson"))).isEmpty();
+        assertThat(schema.validate(resource("drawn/qgis-stores.geojson"))).isEmpty();
     }
 
     @Test
