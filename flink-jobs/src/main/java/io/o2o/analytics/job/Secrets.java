@@ -12,8 +12,9 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Resolves secrets from the environment or from files, never from code: the identifier hash key and the
- * InfluxDB token. Values are never logged.
+ * Resolves secrets from the environment or from files, never from code: the identifier hash key. Values are never
+ * logged. The InfluxDB token is not resolved here: the sink's writers read it on the TaskManagers, from the file of
+ * {@code --influxdb.token-file} or the variable {@value #INFLUXDB_TOKEN_ENV}, so that it never enters the job graph.
  */
 public final class Secrets {
     public static final String HASH_KEY_ENV = "O2O_HASH_KEY";
@@ -37,10 +38,6 @@ public final class Secrets {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return key;
-    }
-
-    public Optional<String> influxDbToken() {
-        return secret(INFLUXDB_TOKEN_ENV, JobOptions.INFLUXDB_TOKEN_FILE, JobOptions.INFLUXDB_TOKEN);
     }
 
     private Optional<String> secret(String envVar, ConfigOption<String> fileOption, ConfigOption<String> inline) {
