@@ -49,6 +49,9 @@ public final class CommandLine {
                 key = key.substring(0, eq);
             }
             ConfigOption<?> option = known.get(key);
+            if (option == null && JobOptions.REMOVED.containsKey(key)) {
+                throw new UsageException(JobOptions.REMOVED.get(key));
+            }
             if (option == null) {
                 throw new UsageException("Unknown option --" + key + " (see --help)");
             }

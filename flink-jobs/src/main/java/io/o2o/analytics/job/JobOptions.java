@@ -124,16 +124,21 @@ public final class JobOptions {
             .defaultValue("o2o_analytics")
             .withDescription("InfluxDB bucket (the database on InfluxDB 1.x).");
 
-    public static final ConfigOption<String> INFLUXDB_TOKEN = ConfigOptions.key("influxdb.token")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("InfluxDB token. Prefer the environment variable O2O_INFLUXDB_TOKEN or "
-                    + "influxdb.token-file: a token on the command line shows in the process list.");
-
     public static final ConfigOption<String> INFLUXDB_TOKEN_FILE = ConfigOptions.key("influxdb.token-file")
             .stringType()
             .noDefaultValue()
-            .withDescription("File holding the InfluxDB token.");
+            .withDescription("File holding the InfluxDB token, a path on the TaskManagers (a mounted secret): each "
+                    + "sink writer reads it when it starts. Without it, the writers read the TaskManagers' "
+                    + "environment variable O2O_INFLUXDB_TOKEN. The token never enters the job graph.");
+
+    /**
+     * Options that are gone, with what replaces them: the command line names the replacement instead of just
+     * calling them unknown.
+     */
+    public static final Map<String, String> REMOVED = Map.of(
+            "influxdb.token", "--influxdb.token is no longer an option: a token given to the job would travel "
+                    + "inside the job graph. Give the TaskManagers the token in the environment variable "
+                    + "O2O_INFLUXDB_TOKEN, or in a file named by --influxdb.token-file (docs/operations.md, Secrets).");
 
     public static final ConfigOption<String> HASH_KEY_FILE = ConfigOptions.key("hash-key-file")
             .stringType()
@@ -436,7 +441,7 @@ public final class JobOptions {
                     + "configuration decides (docs/operations.md).");
 
     /** Options whose values must never be shown (web UI, logs, --help defaults). */
-    public static final List<ConfigOption<?>> SECRETS = List.of(INFLUXDB_TOKEN);
+    public static final List<ConfigOption<?>> SECRETS = List.of();
 
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new java.util.ArrayList<>(List.of(FENCES, SOURCE, OUTPUTS, BOUNDED));
@@ -445,7 +450,7 @@ public final class JobOptions {
         options.addAll(INPUT_TOPICS.values());
         options.addAll(List.of(
                 TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
-                TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET, INFLUXDB_TOKEN,
+                TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_STAFF_PER_STORE, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS, WATERMARK_IDLENESS, MAX_FUTURE_SKEW, MAX_PAST_AGE, POS_DUPLICATE_WINDOW,

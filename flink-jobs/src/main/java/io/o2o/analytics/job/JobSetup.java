@@ -54,7 +54,7 @@ public final class JobSetup {
             throw new IllegalArgumentException("Fence file rejected: " + e.getMessage(), e);
         }
         this.secrets = new Secrets(options, environment);
-        this.outputs = new Outputs(options, secrets);
+        this.outputs = new Outputs(options);
         Optional<HashKeyLocation> key = secrets.hashKeyLocation();
         if (key.isEmpty() && options.get(JobOptions.SOURCE) == SourceKind.kafka) {
             throw new IllegalArgumentException("Real input needs a stable key for hashing device ids and phone "

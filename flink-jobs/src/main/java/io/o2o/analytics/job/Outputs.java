@@ -25,11 +25,9 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 /** The production sinks chosen by the options: Kafka topics or files, InfluxDB or line-protocol files. */
 public final class Outputs {
     private final Configuration options;
-    private final Secrets secrets;
 
-    public Outputs(Configuration options, Secrets secrets) {
+    public Outputs(Configuration options) {
         this.options = options;
-        this.secrets = secrets;
     }
 
     public OutputKind kind() {
@@ -112,7 +110,9 @@ public final class Outputs {
                 .setUrl(options.get(JobOptions.INFLUXDB_URL))
                 .setOrg(options.get(JobOptions.INFLUXDB_ORG))
                 .setBucket(options.get(JobOptions.INFLUXDB_BUCKET))
-                .setToken(secrets.influxDbToken().orElse(""))
+                // Where the writers find the token on the TaskManagers; the token itself stays out of the job graph.
+                .setTokenEnvironmentVariable(Secrets.INFLUXDB_TOKEN_ENV)
+                .setTokenFile(options.getOptional(JobOptions.INFLUXDB_TOKEN_FILE).map(Path::of).orElse(null))
                 .build();
     }
 

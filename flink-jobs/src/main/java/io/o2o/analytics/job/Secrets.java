@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.ingest.HashKeyLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import io.o2o.analytics.ingest.HashKeyLocation;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Resolves secrets from the environment or from files, never from code: the identifier hash key and the
- * InfluxDB token. Values are never logged.
+ * Says where the secrets are, never what they are: the identifier hash key's location (an environment variable
+ * or a file), which the task managers read where they hash. Values are never logged or put in the job graph. The InfluxDB token is not resolved here: the sink's writers read it on the TaskManagers, from the file of
+ * {@code --influxdb.token-file} or the variable {@value #INFLUXDB_TOKEN_ENV}, so that it never enters the job graph.
  */
 public final class Secrets {
     public static final String HASH_KEY_ENV = "O2O_HASH_KEY";
@@ -60,25 +60,5 @@ public final class Secrets {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write a key file for this run", e);
         }
-    }
-
-    public Optional<String> influxDbToken() {
-        return secret(INFLUXDB_TOKEN_ENV, JobOptions.INFLUXDB_TOKEN_FILE, JobOptions.INFLUXDB_TOKEN);
-    }
-
-    private Optional<String> secret(String envVar, ConfigOption<String> fileOption, ConfigOption<String> inline) {
-        if (inline != null && options.getOptional(inline).isPresent()) {
-            return options.getOptional(inline);
-        }
-        Optional<String> file = options.getOptional(fileOption);
-        if (file.isPresent()) {
-            try {
-                return Optional.of(Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read --" + fileOption.key() + " " + file.get(), e);
-            }
-        }
-        String value = environment.get(envVar);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 }

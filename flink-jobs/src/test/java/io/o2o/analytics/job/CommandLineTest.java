@@ -53,10 +53,15 @@ class CommandLineTest {
     }
 
     @Test
-    void secretsAreMaskedInTheJobParameters() {
-        Configuration options = CommandLine.parse(new String[] {"--influxdb.token", "s3cret"});
-        assertThat(options.get(JobOptions.INFLUXDB_TOKEN)).isEqualTo("s3cret");
-        JobSetup setup = JobSetup.of(options, java.util.Map.of());
-        assertThat(setup.flinkConfiguration().toMap().toString()).doesNotContain("s3cret").contains("******");
+    void anInlineInfluxDbTokenIsRefusedWithWhereTheTokenGoesInstead() {
+        assertThatThrownBy(() -> CommandLine.parse(new String[] {"--influxdb.token", "s3cret"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--influxdb.token is no longer an option: a token given to the job would travel inside "
+                        + "the job graph. Give the TaskManagers the token in the environment variable "
+                        + "O2O_INFLUXDB_TOKEN, or in a file named by --influxdb.token-file (docs/operations.md, Secrets).")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> CommandLine.parse(new String[] {"--influxdb.token=s3cret"}))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--influxdb.token is no longer an option");
     }
 }

@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import okhttp3.OkHttpClient;
 
 /**
@@ -27,7 +28,8 @@ final class InfluxDbClientTransport implements PointTransport {
     private final WriteApiBlocking writeApi;
     private final Settings settings;
 
-    InfluxDbClientTransport(Settings settings) {
+    /** Reads the token here, on the task manager, and keeps it only inside the client. */
+    InfluxDbClientTransport(Settings settings, Optional<String> token) {
         this.settings = settings;
         Duration timeout = settings.requestTimeout();
         OkHttpClient.Builder http = new OkHttpClient.Builder()
@@ -40,9 +42,7 @@ final class InfluxDbClientTransport implements PointTransport {
                 .bucket(settings.bucket())
                 .precision(WritePrecision.MS)
                 .okHttpClient(http);
-        if (!settings.token().isEmpty()) {
-            options.authenticateToken(settings.token().toCharArray());
-        }
+        token.ifPresent(t -> options.authenticateToken(t.toCharArray()));
         if (settings.customizer() != null) {
             settings.customizer().customize(http, options);
         }
@@ -143,12 +143,12 @@ final class InfluxDbClientTransport implements PointTransport {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    /** The connection settings; {@link #toString()} never shows the token. */
+    /** The connection settings: where the token is, never the token (they travel in the job graph). */
     record Settings(
             String url,
             String org,
             String bucket,
-            String token,
+            InfluxTokenSource token,
             Duration requestTimeout,
             InfluxClientCustomizer customizer)
             implements PointTransportFactory {
@@ -162,8 +162,8 @@ final class InfluxDbClientTransport implements PointTransport {
         }
 
         @Override
-        public PointTransport open(int subtaskIndex) {
-            return new InfluxDbClientTransport(this);
+        public PointTransport open(int subtaskIndex) throws IOException {
+            return new InfluxDbClientTransport(this, token.read(System::getenv));
         }
 
         @Override
@@ -174,7 +174,7 @@ final class InfluxDbClientTransport implements PointTransport {
         @Override
         public String toString() {
             return "InfluxDbConnection{url=" + url + ", org=" + org + ", bucket=" + bucket
-                    + ", token=" + (token.isEmpty() ? "<none>" : "<hidden>") + ", requestTimeout=" + requestTimeout
+                    + ", " + token.describe() + ", requestTimeout=" + requestTimeout
                     + ", customizer=" + (customizer == null ? "none" : customizer.getClass().getName()) + '}';
         }
     }

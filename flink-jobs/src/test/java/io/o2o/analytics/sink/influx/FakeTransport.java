@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-/** Records every batch it accepts; fails the next calls with scripted exceptions first. */
+/** Records every batch it accepts; fails the next calls with scripted exceptions first. Used by one thread. */
 final class FakeTransport implements PointTransport {
 
     final List<List<String>> batches = new ArrayList<>();
-    final Deque<IOException> failures = new ArrayDeque<>();
+    final Deque<Exception> failures = new ArrayDeque<>();
     int attempts;
     boolean closed;
 
@@ -19,11 +19,21 @@ final class FakeTransport implements PointTransport {
         return this;
     }
 
+    /** A failure the transport's contract does not foresee. */
+    FakeTransport throwNext(RuntimeException next) {
+        failures.add(next);
+        return this;
+    }
+
     @Override
     public void write(List<String> lines) throws IOException {
         attempts++;
         if (!failures.isEmpty()) {
-            throw failures.poll();
+            Exception failure = failures.poll();
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) failure;
         }
         batches.add(List.copyOf(lines));
     }

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,8 +72,12 @@ class InfluxDbClientTransportTest {
     }
 
     private InfluxDbClientTransport transport(String token) {
-        return new InfluxDbClientTransport(new InfluxDbClientTransport.Settings(
-                url(), "o2o", "store_ops", token, Duration.ofSeconds(5), null));
+        return new InfluxDbClientTransport(settings(new InfluxTokenSource("", null)),
+                token.isEmpty() ? Optional.empty() : Optional.of(token));
+    }
+
+    private InfluxDbClientTransport.Settings settings(InfluxTokenSource token) {
+        return new InfluxDbClientTransport.Settings(url(), "o2o", "store_ops", token, Duration.ofSeconds(5), null);
     }
 
     private static String json(String code, String message) {
@@ -90,6 +98,29 @@ class InfluxDbClientTransportTest {
         assertThat(request.authorization()).isEqualTo("Token s3cret");
         assertThat(request.body()).isEqualTo(
                 "store_traffic,store=s-1 visitors=3i 1700000000000\nstore_traffic,store=s-2 visitors=4i 1700000000001");
+    }
+
+    @Test
+    void theTransportReadsTheTokenFromItsFileWhenItOpensOnTheTaskManager(@TempDir Path secrets) throws Exception {
+        Path file = Files.writeString(secrets.resolve("influxdb-token"), "file-t0ken\n");
+        InfluxDbClientTransport.Settings settings = settings(new InfluxTokenSource("O2O_NO_SUCH_VARIABLE", file.toString()));
+        Files.writeString(file, "rotated-t0ken\n");
+
+        try (PointTransport transport = settings.open(0)) {
+            transport.write(List.of("m f=1i 1"));
+        }
+
+        assertThat(requests.get(0).authorization()).isEqualTo("Token rotated-t0ken");
+        assertThat(settings.toString()).contains("token file " + file).doesNotContain("t0ken\n");
+    }
+
+    @Test
+    void aMissingTokenFileFailsTheWriterWithItsPath(@TempDir Path secrets) {
+        Path file = secrets.resolve("absent");
+
+        assertThatThrownBy(() -> settings(new InfluxTokenSource("", file.toString())).open(0))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("InfluxDB sink: cannot read the token file " + file + " on this task manager: ");
     }
 
     @Test
@@ -160,7 +191,8 @@ class InfluxDbClientTransportTest {
             closedPort = socket.getLocalPort();
         }
         InfluxDbClientTransport transport = new InfluxDbClientTransport(new InfluxDbClientTransport.Settings(
-                "http://127.0.0.1:" + closedPort, "o2o", "store_ops", "", Duration.ofSeconds(2), null));
+                "http://127.0.0.1:" + closedPort, "o2o", "store_ops", new InfluxTokenSource("", null),
+                Duration.ofSeconds(2), null), Optional.empty());
 
         try (transport) {
             assertThatThrownBy(() -> transport.write(List.of("m f=1i 1")))
@@ -183,13 +215,15 @@ class InfluxDbClientTransportTest {
                 .setBatchSize(10).setInitialBackoff(Duration.ofMillis(10))
                 .build();
         InfluxDbClientTransport transport = (InfluxDbClientTransport) sink.transportFactory().open(0);
+        ManualWriteExecutor writes = new ManualWriteExecutor();
         BatchingPointWriter writer = new BatchingPointWriter(transport, sink.describe(), sink.batchSettings(),
-                new ManualProcessingTimeService(), metrics, d -> Thread.sleep(d.toMillis()));
+                new ManualProcessingTimeService(), new ManualMailbox(writes), metrics, writes);
 
         for (int i = 0; i < 25; i++) {
             writer.write(io.o2o.analytics.metrics.MetricPoint.of(
                     "store_traffic", Map.of("store", "s-1"), Map.of("visitors", (long) i), 1_000L + i), null);
         }
+        writer.flush(true);
         writer.close();
 
         List<String> stored = requests.stream()
@@ -200,5 +234,6 @@ class InfluxDbClientTransportTest {
         assertThat(metrics.count("writeRetries")).isEqualTo(2);
         assertThat(metrics.count("pointsWritten")).isEqualTo(25);
         assertThat(metrics.count("batchesWritten")).isEqualTo(3);
+        assertThat(writes.backoffs).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
     }
 }

@@ -29,18 +29,20 @@ class InfluxDbSinkBuilderTest {
     void defaults() {
         InfluxDbSink sink = valid().build();
 
-        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(
-                1000, Duration.ofSeconds(1), new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(10))));
-        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings(
-                "http://influxdb:8086", "o2o", "store_ops", "", Duration.ofSeconds(10), null));
+        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(1000, Duration.ofSeconds(1),
+                50_000, new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(10))));
+        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings("http://influxdb:8086",
+                "o2o", "store_ops", new InfluxTokenSource("O2O_INFLUXDB_TOKEN", null), Duration.ofSeconds(10), null));
         assertThat(sink.describe()).isEqualTo("InfluxDB http://influxdb:8086 (org 'o2o', bucket 'store_ops')");
     }
 
     @Test
     void everySettingIsKept() {
         InfluxDbSink sink = valid()
-                .setToken("s3cret")
+                .setTokenEnvironmentVariable("INFLUX_WRITE_TOKEN")
+                .setTokenFile(Path.of("/run/secrets/influxdb-token"))
                 .setBatchSize(500)
+                .setMaxBufferedPoints(2000)
                 .setFlushInterval(Duration.ofMillis(250))
                 .setMaxRetries(3)
                 .setInitialBackoff(Duration.ofMillis(50))
@@ -48,10 +50,11 @@ class InfluxDbSinkBuilderTest {
                 .setRequestTimeout(Duration.ofSeconds(5))
                 .build();
 
-        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(
-                500, Duration.ofMillis(250), new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(2))));
-        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings(
-                "http://influxdb:8086", "o2o", "store_ops", "s3cret", Duration.ofSeconds(5), null));
+        assertThat(sink.batchSettings()).isEqualTo(new InfluxDbSink.BatchSettings(500, Duration.ofMillis(250),
+                2000, new RetryPolicy(3, Duration.ofMillis(50), Duration.ofSeconds(2))));
+        assertThat(sink.transportFactory()).isEqualTo(new InfluxDbClientTransport.Settings("http://influxdb:8086",
+                "o2o", "store_ops", new InfluxTokenSource("INFLUX_WRITE_TOKEN", "/run/secrets/influxdb-token"),
+                Duration.ofSeconds(5), null));
     }
 
     @Test
@@ -65,8 +68,16 @@ class InfluxDbSinkBuilderTest {
         assertRejected(b -> b.setOrg(null), "The InfluxDB organization is required: call setOrg(...).");
         assertRejected(b -> b.setOrg(""), "The InfluxDB organization is required: call setOrg(...).");
         assertRejected(b -> b.setBucket(null), "The InfluxDB bucket is required: call setBucket(...).");
-        assertRejected(b -> b.setToken(null),
-                "The InfluxDB token must not be null; leave it unset (empty) for a server without authentication.");
+        assertRejected(b -> b.setTokenEnvironmentVariable(null),
+                "The token environment variable must be a name of letters, digits and underscores (or empty for "
+                        + "none), got: null");
+        assertRejected(b -> b.setTokenEnvironmentVariable("$O2O_INFLUXDB_TOKEN"),
+                "The token environment variable must be a name of letters, digits and underscores (or empty for "
+                        + "none), got: $O2O_INFLUXDB_TOKEN");
+        assertRejected(b -> b.setTokenFile(Path.of(" ")), "The token file must not be blank.");
+        assertThat(valid().setTokenEnvironmentVariable("").build().transportFactory())
+                .isEqualTo(new InfluxDbClientTransport.Settings("http://influxdb:8086", "o2o", "store_ops",
+                        new InfluxTokenSource("", null), Duration.ofSeconds(10), null));
     }
 
     @Test
@@ -87,6 +98,8 @@ class InfluxDbSinkBuilderTest {
         assertRejected(b -> b.setFlushInterval(Duration.ofNanos(1000)),
                 "The flush interval must be at least 1 ms, got: PT0.000001S");
         assertRejected(b -> b.setFlushInterval(null), "The flush interval must be at least 1 ms, got: null");
+        assertRejected(b -> b.setBatchSize(500).setMaxBufferedPoints(499),
+                "The maximum of buffered points (499) must not be smaller than the batch size (500).");
         assertRejected(b -> b.setMaxRetries(-1), "The maximum number of retries must be zero or more, got: -1");
         assertRejected(b -> b.setInitialBackoff(Duration.ofMillis(-5)),
                 "The initial backoff must be positive, got: PT-0.005S");
@@ -107,18 +120,20 @@ class InfluxDbSinkBuilderTest {
     }
 
     @Test
-    void theSinkIsSerializableWithItsCustomizerAndNeverShowsTheToken() throws Exception {
+    void theSinkIsSerializableWithItsCustomizerAndCarriesWhereTheTokenIsNotTheToken() throws Exception {
         InfluxClientCustomizer customizer =
                 (http, options) -> http.addInterceptor(chain -> chain.proceed(chain.request()));
-        InfluxDbSink sink = valid().setToken("s3cret-token").setClientCustomizer(customizer).build();
+        InfluxDbSink sink = valid().setTokenFile(Path.of("/run/secrets/influxdb-token"))
+                .setClientCustomizer(customizer).build();
 
         InfluxDbSink copy = roundTrip(sink);
 
         assertThat(copy.batchSettings()).isEqualTo(sink.batchSettings());
         assertThat(copy.describe()).isEqualTo(sink.describe());
         assertThat(((InfluxDbClientTransport.Settings) copy.transportFactory()).customizer()).isNotNull();
-        assertThat(sink.toString()).doesNotContain("s3cret").contains("token=<hidden>");
-        assertThat(sink.describe()).doesNotContain("s3cret");
+        assertThat(((InfluxDbClientTransport.Settings) copy.transportFactory()).token())
+                .isEqualTo(new InfluxTokenSource("O2O_INFLUXDB_TOKEN", "/run/secrets/influxdb-token"));
+        assertThat(sink.toString()).contains("token file /run/secrets/influxdb-token");
     }
 
     private static InfluxDbSink roundTrip(InfluxDbSink sink) throws Exception {

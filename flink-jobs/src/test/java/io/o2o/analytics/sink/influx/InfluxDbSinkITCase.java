@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.o2o.analytics.testing.InfluxTestServer;
+import io.o2o.analytics.testing.TcpForwarder;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +182,110 @@ class InfluxDbSinkITCase {
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
             CHECKPOINTED.set(true);
+        }
+    }
+
+    /**
+     * InfluxDB is unreachable from the job's start (nothing listens on the sink's port: connection refused) until
+     * checkpoints have gone on completing through a failure and a restart; then the port forwards to the real
+     * server. A few seconds of outage are enough: with writes on the task thread (the sink before #13) not one
+     * checkpoint completes in them, and a planned failure after some checkpoints makes the restored writer state
+     * the only copy of the points that were taken before the checkpoint but never stored.
+     */
+    @Test
+    void checkpointsKeepCompletingWhileInfluxDbIsDownAndEveryPointArrivesAfterwards() throws Exception {
+        int points = 5000;
+        CheckpointWatch.reset();
+        int port = TcpForwarder.reservePort();
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(200);
+        env.fromSource(
+                        new DataGeneratorSource<>(i -> i, points, RateLimiterStrategy.perSecond(400), Types.LONG),
+                        WatermarkStrategy.noWatermarks(),
+                        "numbers")
+                .uid("numbers")
+                .map(new CheckpointWatch(OUTAGE_CHECKPOINTS)).name("checkpoint-watch").uid("checkpoint-watch")
+                .map(TestPoints::storeTraffic).name("points").uid("points")
+                .sinkTo(influx.sinkBuilder(database)
+                        .setUrl("http://127.0.0.1:" + port)
+                        .setBatchSize(100)
+                        .setFlushInterval(Duration.ofMillis(100))
+                        // Retry for as long as the outage lasts, whatever the machine's speed.
+                        .setMaxRetries(10_000)
+                        .setInitialBackoff(Duration.ofMillis(50))
+                        .setMaxBackoff(Duration.ofMillis(500))
+                        .setRequestTimeout(Duration.ofSeconds(5))
+                        .build())
+                .name("influxdb").uid("influxdb");
+        JobClient job = env.executeAsync("influxdb sink through an outage");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(CheckpointWatch.FAILED_AT.get() > 0
+                && CheckpointWatch.completed() >= CheckpointWatch.FAILED_AT.get() + OUTAGE_CHECKPOINTS)) {
+            assertThat(System.nanoTime())
+                    .as("checkpoints completed while InfluxDB was down: %d (failure after %d)",
+                            CheckpointWatch.completed(), CheckpointWatch.FAILED_AT.get())
+                    .isLessThan(deadline);
+            assertThat(job.getJobStatus().get()).isIn(JobStatus.CREATED, JobStatus.INITIALIZING, JobStatus.RUNNING,
+                    JobStatus.RESTARTING);
+            Thread.sleep(50);
+        }
+        assertThat(influx.queryLong(database, "SELECT count(visitors) FROM store_traffic"))
+                .as("nothing reached InfluxDB during the outage").isZero();
+
+        URI server = URI.create(influx.url());
+        try (TcpForwarder back = TcpForwarder.start(port, server.getHost(), server.getPort())) {
+            job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+        }
+
+        assertThat(influx.queryLong(database, "SELECT count(visitors) FROM store_traffic")).isEqualTo(points);
+        assertThat(influx.queryLong(database, "SELECT sum(visitors) FROM store_traffic"))
+                .isEqualTo(LongStream.range(0, points).sum());
+    }
+
+    private static final int OUTAGE_CHECKPOINTS = 3;
+
+    /**
+     * Counts completed checkpoints and throws once, after {@code failAfter} of them: the restart then restores the
+     * sink's unstored points from the last checkpoint.
+     */
+    private static final class CheckpointWatch implements MapFunction<Long, Long>, CheckpointListener {
+        // Static: the counts must survive the restart, which deserializes fresh instances (same JVM: MiniCluster).
+        static final Set<Long> COMPLETED = ConcurrentHashMap.newKeySet();
+        static final AtomicInteger FAILED_AT = new AtomicInteger();
+
+        private final int failAfter;
+
+        CheckpointWatch(int failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        static void reset() {
+            COMPLETED.clear();
+            FAILED_AT.set(0);
+        }
+
+        static int completed() {
+            return COMPLETED.size();
+        }
+
+        @Override
+        public Long map(Long value) {
+            int done = completed();
+            if (done >= failAfter && FAILED_AT.compareAndSet(0, done)) {
+                throw new IllegalStateException("planned failure after " + done + " checkpoints");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            COMPLETED.add(checkpointId);
         }
     }
 
