@@ -65,7 +65,8 @@ GROUP="${TOPIC_PREFIX}-cluster"
 REFERENCE_GROUP="${TOPIC_PREFIX}-reference"
 DATABASE="o2o_ct_${SUFFIX//-/_}"
 REFERENCE_DATABASE="${DATABASE}_reference"
-# The key travels inside the job graph: only the client (and the reference run) see it.
+# The hash key is read where it is used: the TaskManager reads it from a file (a mounted secret on a real
+# cluster), whose path is all the job graph holds; the reference run reads the same file.
 O2O_HASH_KEY_VALUE="cluster-test-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
 STARTED_MS="$(( $(date +%s%N) / 1000000 ))"
@@ -177,6 +178,8 @@ trap 'exit 130' INT TERM
 [[ -f "${BUILT_JAR}" ]] || fail "build first: mvn -DskipTests install (${BUILT_JAR} is missing)"
 command -v curl >/dev/null || fail "curl is missing"
 mkdir -p "${TEST_DIR}"
+HASH_KEY_FILE="${TEST_DIR}/hash.key"
+(umask 077 && printf '%s\n' "${O2O_HASH_KEY_VALUE}" >"${HASH_KEY_FILE}")
 # A jar that changed in the last seconds may still be being written by a build: wait for it to settle.
 for _ in $(seq 1 60); do (( $(date +%s) - $(stat -c %Y "${BUILT_JAR}") >= 5 )) && break; sleep 1; done
 cp "${BUILT_JAR}" "${JAR}"
@@ -265,12 +268,12 @@ TIMINGS+=("simulator part 1 $(( $(elapsed) - part_started ))")
 simulated 1 1 "${HOUR1}" "${status}"
 
 JOB_ARGS=(--source kafka --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${GROUP}" "${TOPIC_ARGS[@]}"
-  --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
+  --hash-key-file "${HASH_KEY_FILE}" --influxdb.url "${PROXY_URL}" --influxdb.bucket "${DATABASE}" --parallelism 2 --checkpoint.interval 2s)
 
 submit() { # $1 log name, then extra CLI options before the jar
   local name="$1" output
   shift
-  output="$(O2O_HASH_KEY="${O2O_HASH_KEY_VALUE}" flink run -d "$@" "${JAR}" "${JOB_ARGS[@]}" 2>&1 | tee "${TEST_DIR}/${name}.log")" \
+  output="$(flink run -d "$@" "${JAR}" "${JOB_ARGS[@]}" 2>&1 | tee "${TEST_DIR}/${name}.log")" \
     || { tail -n 30 "${TEST_DIR}/${name}.log" >&2; fail "flink run failed (${TEST_DIR}/${name}.log)"; }
   JOB_ID="$(echo "${output}" | grep -o 'JobID [0-9a-f]\{32\}' | head -n 1 | cut -d' ' -f2)"
   [[ -n "${JOB_ID}" ]] || { echo "${output}" >&2; fail "no JobID in the output of flink run"; }
@@ -383,11 +386,11 @@ restarts=$(( $(exceptions_of "${FIRST_JOB_ID}") + $(exceptions_of "${JOB_ID}") )
 # 6. The reference: the same job over the same topics, bounded, on a local MiniCluster, files out.
 reference() {
   # bin/o2o-analytics, but from the jar under test: LocalLauncher runs the job on an embedded MiniCluster.
-  O2O_HASH_KEY="${O2O_HASH_KEY_VALUE}" timeout "$(bound 150)" java -Xmx1g \
+  timeout "$(bound 150)" java -Xmx1g \
     --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -Dlog4j2.configurationFile="${TEST_DIR}/log4j2-reference.properties" -Do2o.log.file="${TEST_DIR}/reference-flink.log" \
     -cp "${JAR}:${FLINK_LIB}/*" io.o2o.analytics.job.LocalLauncher --source kafka --bounded --outputs files \
-    --output.dir "${TEST_DIR}/reference" --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${REFERENCE_GROUP}" \
+    --output.dir "${TEST_DIR}/reference" --hash-key-file "${HASH_KEY_FILE}" --kafka.bootstrap-servers "${BOOTSTRAP}" --kafka.group-id "${REFERENCE_GROUP}" \
     "${TOPIC_ARGS[@]}" --parallelism 2 --checkpoint.interval 2s >"${TEST_DIR}/reference.log" 2>&1 \
     || { tail -n 30 "${TEST_DIR}/reference.log" >&2; fail "the reference run failed (${TEST_DIR}/reference.log)"; }
 }

@@ -4,8 +4,9 @@
 #   FLINK_REST            JobManager REST address              (default jobmanager:8081)
 #   O2O_FROM_SAVEPOINT    start from this savepoint or retained checkpoint (path or file:// URI)
 #   O2O_ALLOW_NON_RESTORED_STATE=true   skip savepoint state that no operator claims (flink run -n)
-#   O2O_HASH_KEY          secret read by the job's client and shipped in the job graph (the InfluxDB token is
-#                         the TaskManagers': the job's sink reads O2O_INFLUXDB_TOKEN there)
+#   O2O_HASH_KEY          the client checks that it is set; the TaskManagers read their own copy where they
+#                         hash, so it is never in the job graph (nor is the InfluxDB token: the job's sink reads
+#                         O2O_INFLUXDB_TOKEN on the TaskManagers)
 #   O2O_SUBMIT_TIMEOUT    seconds to wait for free task slots  (default 180)
 set -euo pipefail
 

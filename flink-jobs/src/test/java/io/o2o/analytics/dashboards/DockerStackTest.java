@@ -108,7 +108,9 @@ class DockerStackTest {
         // Secrets come from the environment, never from the command line.
         assertThat(args).noneMatch(arg -> arg.contains("token") || arg.contains("hash-key"));
         JsonNode environment = submitter.path("environment");
+        // The hash key: the TaskManagers read it where they hash; the client checks that one is configured.
         assertThat(environment.path("O2O_HASH_KEY").asText()).isNotBlank();
+        assertThat(services.path("taskmanager").path("environment").path("O2O_HASH_KEY").asText()).isNotBlank();
         // The InfluxDB token is the TaskManagers': the job's sink reads it there, so the client never holds it.
         assertThat(environment.has("O2O_INFLUXDB_TOKEN")).isFalse();
         assertThat(services.path("taskmanager").path("environment").path("O2O_INFLUXDB_TOKEN").asText()).isNotBlank();

@@ -206,7 +206,8 @@ class HostileInputITCase {
         assertThat(deadLetters()).anySatisfy(d -> {
             assertThat(d.get("topic").asText()).isEqualTo("lbs-pings");
             assertThat(d.get("reason").asText()).isEqualTo("invalid_value");
-            assertThat(d.get("detail").asText()).contains("'ts'").contains("+300000000");
+            // (The year itself is masked: nine digits and a sign look like a phone number.)
+            assertThat(d.get("detail").asText()).contains("'ts' is neither ISO-8601 within epoch milliseconds");
             assertThat(d.get("partition").asInt()).isBetween(0, 1);
             assertThat(d.get("offset").asLong()).isNotNegative();
         });
