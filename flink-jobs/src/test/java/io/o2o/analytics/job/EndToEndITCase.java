@@ -193,13 +193,14 @@ class EndToEndITCase {
     void injectedBadRecordsReachTheDeadLetterTopicWithTheirReasonsAndAreCounted() {
         SortedMap<String, Long> expected = new TreeMap<>(truth.badRecordsPerReason());
         SortedMap<String, Long> actual = new TreeMap<>();
-        deadLetters.forEach(d -> actual.merge(d.get("reason").asText(), 1L, Long::sum));
-        expected.values().removeIf(count -> count == 0);
         // A ping re-sent 15 minutes later is late if the original was processed by then, and a duplicate if
         // it overtook the original (the watermark lagged): which, depends on timing; that it is one, does not.
-        long resent = actual.getOrDefault("late_event", 0L) + actual.getOrDefault("duplicate_event", 0L);
-        actual.remove("duplicate_event");
-        actual.put("late_event", resent);
+        // A till receipt sent twice is always a duplicate.
+        deadLetters.forEach(d -> actual.merge(
+                d.get("reason").asText().equals("duplicate_event") && d.get("topic").asText().equals("lbs-pings")
+                        ? "late_event" : d.get("reason").asText(),
+                1L, Long::sum));
+        expected.values().removeIf(count -> count == 0);
         assertThat(actual).isEqualTo(expected);
         assertThat(deadLetters).allSatisfy(d -> assertThat(d.get("excerpt").asText()).isNotEmpty());
 
