@@ -173,7 +173,8 @@ class CustomerAttributionTest {
             assertThat(h.extractOutputValues()).extracting(CustomerActivity::customerId, CustomerActivity::ts)
                     .containsExactly(tuple("c-a", ENGAGED));
             Harnesses.watermark(h, ENGAGED + WINDOW.toMillis() + 2 * DAY);
-            assertThat(h.numKeyedStateEntries()).as("only the identifier's customer is left").isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).as("only the identifier's customer and its expiry are left")
+                    .isEqualTo(2);
         }
     }
 }
