@@ -68,13 +68,15 @@ public final class EventTimeExpiry implements Serializable {
             return false;
         }
         long due = current.f0 + ttlMillis;
-        boolean endOfInput = timers.currentWatermark() == Long.MAX_VALUE;
+        long watermark = timers.currentWatermark();
+        boolean endOfInput = watermark == Long.MAX_VALUE;
         if (due <= now && (arriving || !endOfInput)) {
             clock.clear();
             return true;
         }
-        if (current.f1 <= now && due > now && !endOfInput) {
-            // The timer was set before the last activity: set it again at the deadline that activity moved to.
+        if (current.f1 <= Math.min(now, watermark) && due > now && !endOfInput) {
+            // The timer fired before the deadline the key's later activity moved: set it again there. (A timer the
+            // watermark has not reached yet is still pending and will do this itself.)
             current.f1 = due;
             clock.update(current);
             timers.registerEventTimeTimer(due);
