@@ -190,6 +190,10 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         // Expiry before anything at this instant: a customer without signals for exactly the TTL is forgotten first.
         if (customerExpiry.expiredAt(timestamp, !due.isEmpty(), ctx.timerService())) {
             forgetCustomer();
+            if (due.isEmpty()) {
+                // Nothing left to decide or to clean up (no presence, no visit waiting): leave no state behind.
+                return;
+            }
         }
         List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(timestamp);
         for (OfferSignal signal : due) {
