@@ -184,7 +184,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             while (nextAssignment < dueAssignments.size() && dueAssignments.get(nextAssignment).ts() <= ping.ts()) {
                 assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
             }
-            activeAt(ping.ts(), ctx);
+            activeAt(ping.ts(), deviceId, open, ctx, out);
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
             if (ping.sameFixAs(previous)) {
                 reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice"));
@@ -224,15 +224,19 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     /**
      * The device pinged or was assigned at {@code at}, in event-time order: a customer it has been idle for the TTL
      * before that is forgotten first (decisions at {@code at} carry none), and an active one is kept for longer.
-     * Devices without a customer keep no expiry state.
+     * Sessions whose deadline came before are closed first, with the customer they had then. Devices without a
+     * customer keep no expiry state.
      *
      * @return whether the device still has a customer
      */
-    private boolean activeAt(long at, Context ctx) throws Exception {
-        if (currentCustomer != null && customerExpiry.expiredAt(at, true, ctx.timerService())) {
-            currentCustomer = null;
-        }
+    private boolean activeAt(long at, String deviceId, Map<String, StoreSession> open, Context ctx,
+            Collector<StoreVisitEvent> out) throws Exception {
         if (currentCustomer == null) {
+            return false;
+        }
+        expire(open, deviceId, at, out);
+        if (customerExpiry.expiredAt(at, true, ctx.timerService())) {
+            currentCustomer = null;
             return false;
         }
         customerExpiry.touch(at, ctx.timerService());
@@ -241,7 +245,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
 
     private void assignAt(CustomerAssignment assignment, String deviceId, Map<String, StoreSession> open, Context ctx,
             Collector<StoreVisitEvent> out) throws Exception {
-        boolean kept = activeAt(assignment.ts(), ctx);
+        boolean kept = activeAt(assignment.ts(), deviceId, open, ctx, out);
         assign(assignment, deviceId, open, out);
         if (!kept) {
             customerExpiry.touch(assignment.ts(), ctx.timerService());

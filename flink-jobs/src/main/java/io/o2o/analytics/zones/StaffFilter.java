@@ -88,7 +88,8 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             presence.clear();
         }
         StaffPresence store = presence.get(reading.storeId());
-        if (store != null && reading.ts() >= store.lastHeard + ttlMillis) {
+        // An entry restored from before lastHeard was kept has none (0): it counts as heard until this reading.
+        if (store != null && store.lastHeard > 0 && reading.ts() >= store.lastHeard + ttlMillis) {
             // Not heard here for the window and a day: a newcomer again, who learns from scratch.
             store = null;
         }

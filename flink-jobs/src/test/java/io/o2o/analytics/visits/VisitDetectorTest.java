@@ -413,6 +413,28 @@ class VisitDetectorTest {
     }
 
     @Test
+    void aVisitThatEndedBeforeTheExpiryKeepsItsCustomerWhenTheNextPingComesAfterIt() throws Exception {
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), at(Duration.ZERO));
+            List<LbsPing> pings = new ArrayList<>(stayInside(DEVICE, Duration.ofMinutes(1), Duration.ofMinutes(8)));
+            pings.addAll(stayInside(DEVICE, TTL.plusHours(1), Duration.ofMinutes(8)));
+            for (LbsPing ping : pings) {
+                harness.processElement1(ping, ping.ts());
+            }
+            // A replay's end: every decision is taken in this one watermark advance.
+            Harnesses.watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.extractOutputValues()).extracting(StoreVisitEvent::type, StoreVisitEvent::customerId)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.ENTER, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.EXIT, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.VISIT, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.ENTER, null),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.EXIT, null),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.VISIT, null));
+        }
+    }
+
+    @Test
     void theEndOfABoundedInputExpiresNothing() throws Exception {
         try (var harness = harness()) {
             harness.processElement2(customer("c-1", Duration.ZERO), at(Duration.ZERO));
