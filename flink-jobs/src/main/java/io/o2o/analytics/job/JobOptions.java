@@ -276,7 +276,9 @@ public final class JobOptions {
     public static final ConfigOption<Duration> IDENTITY_TTL = ConfigOptions.key("identity.ttl")
             .durationType()
             .defaultValue(Duration.ofDays(90))
-            .withDescription("An identifier without new evidence for this long (event time) is forgotten.");
+            .withDescription("An identifier without new evidence for this long is forgotten by the identity graph; a "
+                    + "device, identifier or customer without activity for this long loses its customer, online "
+                    + "identifiers and offer state downstream (all in event time).");
 
     public static final ConfigOption<Duration> IDENTITY_REFRESH = ConfigOptions.key("identity.evidence-refresh")
             .durationType()

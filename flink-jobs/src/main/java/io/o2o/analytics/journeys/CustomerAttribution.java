@@ -2,6 +2,7 @@ package io.o2o.analytics.journeys;
 
 import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.state.EventTimeBuffer;
+import io.o2o.analytics.state.EventTimeExpiry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +10,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,7 +44,11 @@ public class CustomerAttribution
 
     private final long windowMillis;
     private final int maxKept;
-    private final Duration identityTtl;
+    /**
+     * Forgets the identifier's customer and preference once it was idle (no activity, no assignment) for the identity
+     * TTL, in event time. Only identifiers with a customer or a preference keep one.
+     */
+    private final EventTimeExpiry identityExpiry;
 
     private final EventTimeBuffer<CustomerActivity> pendingActivities = EventTimeBuffer.of(
             "pending-activities", CustomerActivity.class, CustomerActivity::knownAt,
@@ -53,7 +57,7 @@ public class CustomerAttribution
             "pending-assignments", CustomerAssignment.class, CustomerAssignment::ts,
             (a, b) -> a.customerId().compareTo(b.customerId()));
 
-    /** The identifier's customer; kept while the identity graph keeps the identifier (processing-time TTL). */
+    /** The identifier's customer, as long as the identifier is active ({@link #identityExpiry}). */
     private transient ValueState<String> customer;
     /** The identifier's activities of the last window, oldest first, at most {@code maxKept}. */
     private transient ListState<CustomerActivity> kept;
@@ -75,22 +79,19 @@ public class CustomerAttribution
         }
         this.windowMillis = window.toMillis();
         this.maxKept = maxKept;
-        this.identityTtl = identityTtl;
+        this.identityExpiry = new EventTimeExpiry("identity-expiry", identityTtl);
     }
 
     @Override
     public void open(OpenContext openContext) {
         pendingActivities.open(getRuntimeContext());
         pendingAssignments.open(getRuntimeContext());
-        ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
-        customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
-        customer = getRuntimeContext().getState(customerDescriptor);
+        customer = getRuntimeContext().getState(new ValueStateDescriptor<>("customer", Types.STRING));
         kept = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("kept-activities", TypeInformation.of(CustomerActivity.class)));
-        ValueStateDescriptor<CustomerActivity> preferenceDescriptor =
-                new ValueStateDescriptor<>("preference", TypeInformation.of(CustomerActivity.class));
-        preferenceDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
-        preference = getRuntimeContext().getState(preferenceDescriptor);
+        preference = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("preference", TypeInformation.of(CustomerActivity.class)));
+        identityExpiry.open(getRuntimeContext());
         reattributed = getRuntimeContext().getMetricGroup().counter("activitiesReattributed");
         forgotten = getRuntimeContext().getMetricGroup().counter("activitiesOverCap");
     }
@@ -117,6 +118,12 @@ public class CustomerAttribution
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerActivity> out) throws Exception {
         List<CustomerAssignment> assignments = pendingAssignments.takeDue(timestamp);
         List<CustomerActivity> activities = pendingActivities.takeDue(timestamp);
+        boolean arriving = !assignments.isEmpty() || !activities.isEmpty();
+        // Expiry before anything at this instant: an identifier idle for exactly the TTL is forgotten first.
+        if (identityExpiry.expiredAt(timestamp, arriving, ctx.timerService())) {
+            customer.clear();
+            preference.clear();
+        }
         List<CustomerActivity> history = new ArrayList<>();
         kept.get().forEach(history::add);
         int sizeBefore = history.size();
@@ -145,6 +152,9 @@ public class CustomerAttribution
         }
         if (current != null) {
             customer.update(current);
+        }
+        if (arriving && (current != null || preference.value() != null)) {
+            identityExpiry.touch(timestamp, ctx.timerService());
         }
 
         history.removeIf(activity -> activity.ts() < timestamp - windowMillis);

@@ -3,6 +3,7 @@ package io.o2o.analytics.journeys;
 import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.records.PosItem;
 import io.o2o.analytics.state.EventTimeBuffer;
+import io.o2o.analytics.state.EventTimeExpiry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -23,8 +23,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Keyed by customer. Its second input is the identity graph's assignments turned into membership changes
  * ({@link #membershipChanges}); both inputs are applied in event-time order, so an update lists the identifiers
- * known at its {@code knownAt} whatever arrived first. State: the customer's online identifiers (kept for the
- * identity TTL) and inputs the watermark has not passed yet.
+ * known at its {@code knownAt} whatever arrived first. State: the customer's online identifiers (forgotten once the
+ * customer was idle, no activity and no membership change, for the identity TTL in event time) and inputs the
+ * watermark has not passed yet.
  */
 public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActivity, CustomerAssignment, ProfileUpdate> {
     private static final long serialVersionUID = 1L;
@@ -32,7 +33,7 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
     /** Identifier kinds an online platform knows its customers by. */
     public static final Set<String> ONLINE_KINDS = Set.of("user", "member", "wechat", "weibo");
 
-    private final Duration identityTtl;
+    private final EventTimeExpiry identityExpiry;
     private final EventTimeBuffer<CustomerActivity> pendingActivities = EventTimeBuffer.of(
             "pending-activities", CustomerActivity.class, CustomerActivity::knownAt,
             (a, b) -> a.eventId().compareTo(b.eventId()));
@@ -42,7 +43,7 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
     private transient MapState<String, Boolean> identifiers;
 
     public ProfileUpdater(Duration identityTtl) {
-        this.identityTtl = identityTtl;
+        this.identityExpiry = new EventTimeExpiry("identity-expiry", identityTtl);
     }
 
     /**
@@ -77,10 +78,9 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
     public void open(OpenContext openContext) {
         pendingActivities.open(getRuntimeContext());
         pendingChanges.open(getRuntimeContext());
-        MapStateDescriptor<String, Boolean> descriptor =
-                new MapStateDescriptor<>("online-identifiers", Types.STRING, Types.BOOLEAN);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
-        identifiers = getRuntimeContext().getMapState(descriptor);
+        identifiers = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("online-identifiers", Types.STRING, Types.BOOLEAN));
+        identityExpiry.open(getRuntimeContext());
     }
 
     @Override
@@ -100,8 +100,14 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileUpdate> out) throws Exception {
         List<CustomerAssignment> changes = pendingChanges.takeDue(timestamp);
+        List<CustomerActivity> activities = pendingActivities.takeDue(timestamp);
+        boolean arriving = !changes.isEmpty() || !activities.isEmpty();
+        // Expiry before anything at this instant: a customer idle for exactly the TTL is forgotten first.
+        if (identityExpiry.expiredAt(timestamp, arriving, ctx.timerService())) {
+            identifiers.clear();
+        }
         int next = 0;
-        for (CustomerActivity activity : pendingActivities.takeDue(timestamp)) {
+        for (CustomerActivity activity : activities) {
             while (next < changes.size() && changes.get(next).ts() <= activity.knownAt()) {
                 apply(changes.get(next++));
             }
@@ -109,6 +115,15 @@ public class ProfileUpdater extends KeyedCoProcessFunction<String, CustomerActiv
         }
         while (next < changes.size()) {
             apply(changes.get(next++));
+        }
+        if (!arriving) {
+            return;
+        }
+        // Only customers with online identifiers keep an expiry: the others have nothing to forget.
+        if (!identifiers.isEmpty()) {
+            identityExpiry.touch(timestamp, ctx.timerService());
+        } else if (!changes.isEmpty()) {
+            identityExpiry.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.journeys.CustomerActivity;
 import io.o2o.analytics.journeys.ProfileUpdater;
 import io.o2o.analytics.state.EventTimeBuffer;
+import io.o2o.analytics.state.EventTimeExpiry;
 import io.o2o.analytics.zones.StoreHours;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -69,7 +69,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private final Map<String, StoreHours> openingHours;
     private final Map<String, ZoneId> timeZones;
     private final Map<String, String> storeOfZone;
-    private final Duration stateTtl;
+    /** Forgets all of an idle customer's offer state (no signal for the identity TTL, in event time). */
+    private final EventTimeExpiry customerExpiry;
 
     private final EventTimeBuffer<OfferSignal> pending = EventTimeBuffer.of(
             "pending-signals", OfferSignal.class, OfferSignal::knownAt, (a, b) -> a.eventId().compareTo(b.eventId()));
@@ -106,7 +107,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     /**
      * @param fileRules the rules file's rules as JSON, in effect from the start until a change on the topic
-     * @param stateTtl how long an idle customer's offer state is kept (processing time, as the identity graph's)
+     * @param stateTtl how long the offer state of a customer without signals is kept (event time, as the identity
+     *     graph's)
      */
     public OfferEngine(OfferRuleParser parser, List<String> fileRules, OfferPolicy policy, FenceCatalog fences,
             Duration stateTtl) {
@@ -118,39 +120,32 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         fences.stores().forEach(store -> timeZones.put(store.id(), ZoneId.of(store.property("timezone").orElse("UTC"))));
         this.storeOfZone = new HashMap<>();
         fences.zones().forEach(zone -> storeOfZone.put(zone.id(), zone.storeId()));
-        this.stateTtl = stateTtl;
+        this.customerExpiry = new EventTimeExpiry("customer-expiry", stateTtl);
     }
 
     @Override
     public void open(OpenContext openContext) {
         pending.open(getRuntimeContext());
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl).build();
-        identifiers = mapState("identifiers", Types.BOOLEAN, ttl);
-        optOuts = mapState("opt-outs", Types.LONG, ttl);
-        segments = mapState("segments", Types.LIST(Types.STRING), ttl);
-        channels = mapState("channels", Types.LONG, ttl);
-        presence = mapState("presence", Types.LONG, ttl);
-        lastPurchase = mapState("last-purchase", Types.LONG, ttl);
-        sentPerRule = mapState("sent-per-rule", Types.INT, ttl);
-        decided = mapState("decided", Types.LONG, ttl);
-        ValueStateDescriptor<Long> last = new ValueStateDescriptor<>("last-store-activity", Types.LONG);
-        last.enableTimeToLive(ttl);
-        lastStoreActivity = getRuntimeContext().getState(last);
-        ValueStateDescriptor<Long> cleanup = new ValueStateDescriptor<>("last-cleanup", Types.LONG);
-        cleanup.enableTimeToLive(ttl);
-        lastCleanup = getRuntimeContext().getState(cleanup);
+        identifiers = mapState("identifiers", Types.BOOLEAN);
+        optOuts = mapState("opt-outs", Types.LONG);
+        segments = mapState("segments", Types.LIST(Types.STRING));
+        channels = mapState("channels", Types.LONG);
+        presence = mapState("presence", Types.LONG);
+        lastPurchase = mapState("last-purchase", Types.LONG);
+        sentPerRule = mapState("sent-per-rule", Types.INT);
+        decided = mapState("decided", Types.LONG);
+        lastStoreActivity = getRuntimeContext().getState(new ValueStateDescriptor<>("last-store-activity", Types.LONG));
+        lastCleanup = getRuntimeContext().getState(new ValueStateDescriptor<>("last-cleanup", Types.LONG));
         visitChecks = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("visit-checks", TypeInformation.of(VisitCheck.class)));
-        ListStateDescriptor<SentOffer> sent = new ListStateDescriptor<>("sent-offers", TypeInformation.of(SentOffer.class));
-        sent.enableTimeToLive(ttl);
-        sentOffers = getRuntimeContext().getListState(sent);
+        sentOffers = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("sent-offers", TypeInformation.of(SentOffer.class)));
+        customerExpiry.open(getRuntimeContext());
         outcomes = new HashMap<>();
     }
 
-    private <V> MapState<String, V> mapState(String name, TypeInformation<V> type, StateTtlConfig ttl) {
-        MapStateDescriptor<String, V> descriptor = new MapStateDescriptor<>(name, Types.STRING, type);
-        descriptor.enableTimeToLive(ttl);
-        return getRuntimeContext().getMapState(descriptor);
+    private <V> MapState<String, V> mapState(String name, TypeInformation<V> type) {
+        return getRuntimeContext().getMapState(new MapStateDescriptor<>(name, Types.STRING, type));
     }
 
     @Override
@@ -191,13 +186,41 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+        List<OfferSignal> due = pending.takeDue(timestamp);
+        // Expiry before anything at this instant: a customer without signals for exactly the TTL is forgotten first.
+        if (customerExpiry.expiredAt(timestamp, !due.isEmpty(), ctx.timerService())) {
+            forgetCustomer();
+            if (due.isEmpty()) {
+                // Nothing left to decide or to clean up (no presence, no visit waiting): leave no state behind.
+                return;
+            }
+        }
         List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(timestamp);
-        for (OfferSignal signal : pending.takeDue(timestamp)) {
+        for (OfferSignal signal : due) {
             handle(signal, rules, ctx, out);
         }
         dwellDue(timestamp, rules, ctx, out);
         visitsDue(timestamp, rules, ctx, out);
         forgetOld(timestamp);
+        if (!due.isEmpty()) {
+            customerExpiry.touch(timestamp, ctx.timerService());
+        }
+    }
+
+    /** Everything kept about the customer; signals the watermark has not reached yet stay. */
+    private void forgetCustomer() {
+        identifiers.clear();
+        optOuts.clear();
+        segments.clear();
+        channels.clear();
+        presence.clear();
+        lastPurchase.clear();
+        sentPerRule.clear();
+        decided.clear();
+        lastStoreActivity.clear();
+        lastCleanup.clear();
+        visitChecks.clear();
+        sentOffers.clear();
     }
 
     private void handle(OfferSignal signal, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
@@ -506,7 +529,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             return false;
         }
         StoreHours hours = openingHours.get(storeId);
-        return !schedule.openingHoursOnly() || hours == null || hours.open(local.toLocalTime());
+        return !schedule.openingHoursOnly() || hours == null || hours.open(local);
     }
 
     private boolean inAudience(OfferRule rule) throws Exception {

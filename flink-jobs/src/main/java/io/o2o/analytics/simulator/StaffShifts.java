@@ -50,8 +50,12 @@ final class StaffShifts {
         LocalDate first = Instant.ofEpochMilli(settings.startMillis()).atZone(hours.zone()).toLocalDate();
         LocalDate last = Instant.ofEpochMilli(settings.endMillis()).atZone(hours.zone()).toLocalDate();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            if (!hours.days().contains(day.getDayOfWeek())) {
+                continue;
+            }
             long opens = day.atTime(hours.opens()).atZone(hours.zone()).toInstant().toEpochMilli();
             long closes = (hours.closes() == null ? day.plusDays(1).atTime(LocalTime.MIDNIGHT)
+                    : hours.overnight() ? day.plusDays(1).atTime(hours.closes())
                     : day.atTime(hours.closes())).atZone(hours.zone()).toInstant().toEpochMilli();
             long in = opens + millisBetween(plan, -15 * MINUTE, 30 * MINUTE);
             long out = closes - millisBetween(plan, 0, 45 * MINUTE);

@@ -10,6 +10,7 @@ import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.state.EventTimeBuffer;
+import io.o2o.analytics.state.EventTimeExpiry;
 import io.o2o.analytics.state.SettledKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import java.time.Duration;
@@ -46,7 +46,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Keyed by the hashed device id. State per device: pings and assignments not yet passed by the
  * watermark, one small session per store the device is near (both empty, and so cleared, when the device is
- * away from every store), and the device's customer (kept for the identity TTL).
+ * away from every store), and the device's customer (kept until the device has been idle for the identity TTL in
+ * event time, {@link EventTimeExpiry}).
  */
 public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, CustomerAssignment, StoreVisitEvent> {
     private static final long serialVersionUID = 1L;
@@ -80,7 +81,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private final VisitRules rules;
     private final long exitTimeoutMillis;
     private final long minDwellMillis;
-    private final Duration identityTtl;
+    /** Forgets the device's customer once the device was idle (no ping, no assignment) for the identity TTL. */
+    private final EventTimeExpiry customerExpiry;
 
     private transient FenceIndex index;
     /**
@@ -89,7 +91,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
      */
     private transient ValueState<Map<String, StoreSession>> sessions;
     private transient SettledKeys settled;
-    /** The device's customer; kept while the identity graph keeps the device (processing-time TTL). */
+    /** The device's customer, as long as the device is active (event-time expiry, {@link #customerExpiry}). */
     private transient ValueState<String> customer;
     /** The customer during one callback, so every decision of that callback is stamped with it. */
     private transient String currentCustomer;
@@ -101,7 +103,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     public VisitDetector(FenceCatalog fences, VisitRules rules, Duration identityTtl) {
         this.fences = fences;
         this.rules = rules;
-        this.identityTtl = identityTtl;
+        this.customerExpiry = new EventTimeExpiry("customer-expiry", identityTtl);
         this.exitTimeoutMillis = rules.exitTimeout().toMillis();
         this.minDwellMillis = rules.minDwell().toMillis();
     }
@@ -114,9 +116,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         pendingAssignments.open(getRuntimeContext());
         sessions = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "store-sessions", Types.MAP(Types.STRING, TypeInformation.of(StoreSession.class))));
-        ValueStateDescriptor<String> customerDescriptor = new ValueStateDescriptor<>("customer", Types.STRING);
-        customerDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(identityTtl).build());
-        customer = getRuntimeContext().getState(customerDescriptor);
+        customer = getRuntimeContext().getState(new ValueStateDescriptor<>("customer", Types.STRING));
+        customerExpiry.open(getRuntimeContext());
         rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");
         rejectedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
@@ -153,7 +154,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             currentCustomer = customer.value();
             // A copy, as before: the sessions are not written back here.
             Map<String, StoreSession> open = storedSessions();
-            assign(assignment, ctx.getCurrentKey(), open, out);
+            assignAt(assignment, ctx.getCurrentKey(), open, ctx, out);
             customer.update(currentCustomer);
             return;
         }
@@ -174,14 +175,16 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         Map<String, StoreSession> open = storedSessions();
         boolean hadSessions = !open.isEmpty();
         List<CustomerAssignment> dueAssignments = pendingAssignments.takeDue(horizon);
-        currentCustomer = customer.value();
+        String storedCustomer = customer.value();
+        currentCustomer = storedCustomer;
         int nextAssignment = 0;
         LbsPing previous = null;
         for (LbsPing ping : due) {
             // At one instant, who the device is is settled before what it did.
             while (nextAssignment < dueAssignments.size() && dueAssignments.get(nextAssignment).ts() <= ping.ts()) {
-                assign(dueAssignments.get(nextAssignment++), deviceId, open, out);
+                assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
             }
+            activeAt(ping.ts(), deviceId, open, ctx, out);
             // A phone re-sending a batch delivers the same fix twice; counted twice it could confirm an entry.
             if (ping.sameFixAs(previous)) {
                 reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice"));
@@ -192,11 +195,16 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             previous = ping;
         }
         while (nextAssignment < dueAssignments.size()) {
-            assign(dueAssignments.get(nextAssignment++), deviceId, open, out);
+            assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
         }
         expire(open, deviceId, horizon, out);
+        if (currentCustomer != null && customerExpiry.expiredAt(horizon, false, ctx.timerService())) {
+            currentCustomer = null;
+        }
         if (currentCustomer != null) {
             customer.update(currentCustomer);
+        } else if (storedCustomer != null) {
+            customer.clear();
         }
 
         if (!open.isEmpty()) {
@@ -210,6 +218,37 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         }
         if (nextDeadline != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextDeadline);
+        }
+    }
+
+    /**
+     * The device pinged or was assigned at {@code at}, in event-time order: a customer it has been idle for the TTL
+     * before that is forgotten first (decisions at {@code at} carry none), and an active one is kept for longer.
+     * Sessions whose deadline came before are closed first, with the customer they had then. Devices without a
+     * customer keep no expiry state.
+     *
+     * @return whether the device still has a customer
+     */
+    private boolean activeAt(long at, String deviceId, Map<String, StoreSession> open, Context ctx,
+            Collector<StoreVisitEvent> out) throws Exception {
+        if (currentCustomer == null) {
+            return false;
+        }
+        expire(open, deviceId, at, out);
+        if (customerExpiry.expiredAt(at, true, ctx.timerService())) {
+            currentCustomer = null;
+            return false;
+        }
+        customerExpiry.touch(at, ctx.timerService());
+        return true;
+    }
+
+    private void assignAt(CustomerAssignment assignment, String deviceId, Map<String, StoreSession> open, Context ctx,
+            Collector<StoreVisitEvent> out) throws Exception {
+        boolean kept = activeAt(assignment.ts(), deviceId, open, ctx, out);
+        assign(assignment, deviceId, open, out);
+        if (!kept) {
+            customerExpiry.touch(assignment.ts(), ctx.timerService());
         }
     }
 

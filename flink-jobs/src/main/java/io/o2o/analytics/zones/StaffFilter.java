@@ -2,14 +2,16 @@ package io.o2o.analytics.zones;
 
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.records.StoreSensorEvent;
+import io.o2o.analytics.state.EventTimeExpiry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -27,8 +29,13 @@ import org.apache.flink.util.Collector;
  * again whenever an hour of an earlier day arrives after that (a reading hours late still counts; the readings
  * judged before it arrived keep their verdict).
  *
- * <p>Keyed by the hashed device id. State per device and store: the hours heard per day of the window and the
- * verdict (processing-time TTL of the window and a day). Stores without opening hours in the fence file keep
+ * <p>Days are the store's opening days: in a store open across midnight, the small hours belong to the night that
+ * began the day before ({@link StoreHours#openingDay}).
+ *
+ * <p>Keyed by the hashed device id. State per device and store: the hours heard per day of the window, the verdict
+ * and when the device was last heard there; a store's entry is forgotten once the device was not heard there for the
+ * window and a day, in event time (checked at every reading, and an expiry timer per device cleans up, {@link
+ * EventTimeExpiry}). Stores without opening hours in the fence file keep
  * every reading (there is no working day to measure against). Excluded readings are counted
  * ({@code staffReadings}), not dead-lettered: they are valid, and left out by a rule.
  */
@@ -41,6 +48,10 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
     /** Per store with opening hours: parsed once, read at every reading. */
     private final Map<String, StoreHours> openingHours;
 
+    private final long ttlMillis;
+    /** The device's cleanup timer: at its last reading in any store plus the TTL. */
+    private final EventTimeExpiry deviceExpiry;
+
     private transient MapState<String, StaffPresence> presence;
     private transient Counter staffReadings;
 
@@ -52,14 +63,15 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         this.openHoursShare = openHoursShare;
         this.staffDayShare = staffDayShare;
         this.openingHours = StoreHours.of(fences);
+        this.ttlMillis = Duration.ofDays(learningDays + 1L).toMillis();
+        this.deviceExpiry = new EventTimeExpiry("staff-expiry", Duration.ofDays(learningDays + 1L));
     }
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<String, StaffPresence> descriptor = new MapStateDescriptor<>(
-                "staff-presence", Types.STRING, TypeInformation.of(StaffPresence.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(learningDays + 1L)).build());
-        presence = getRuntimeContext().getMapState(descriptor);
+        presence = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "staff-presence", Types.STRING, TypeInformation.of(StaffPresence.class)));
+        deviceExpiry.open(getRuntimeContext());
         staffReadings = getRuntimeContext().getMetricGroup().counter("staffReadings");
     }
 
@@ -71,15 +83,25 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             return;
         }
         ZonedDateTime local = Instant.ofEpochMilli(reading.ts()).atZone(hours.zone());
-        long day = local.toLocalDate().toEpochDay();
+        long day = hours.openingDay(local).toEpochDay();
+        if (deviceExpiry.expiredAt(reading.ts(), true, ctx.timerService())) {
+            presence.clear();
+        }
         StaffPresence store = presence.get(reading.storeId());
+        // An entry restored from before lastHeard was kept has none (0): it counts as heard until this reading.
+        if (store != null && store.lastHeard > 0 && reading.ts() >= store.lastHeard + ttlMillis) {
+            // Not heard here for the window and a day: a newcomer again, who learns from scratch.
+            store = null;
+        }
         if (store == null) {
             store = new StaffPresence();
             store.firstDay = day;
         }
         store.firstDay = Math.min(store.firstDay, day);
+        store.lastHeard = Math.max(store.lastHeard, reading.ts());
+        deviceExpiry.touch(reading.ts(), ctx.timerService());
         boolean newHour = false;
-        if (hours.open(local.toLocalTime())) {
+        if (hours.open(local)) {
             long before = store.hoursByDay.getOrDefault(day, 0L);
             long after = before | 1L << local.getHour();
             newHour = after != before;
@@ -98,6 +120,30 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
             return;
         }
         out.collect(reading);
+    }
+
+    /**
+     * The device's cleanup timer: everything if it was heard nowhere for the TTL, else the stores it was not heard in
+     * for the TTL. Never at the end of input (the watermark at the end of time), as {@link EventTimeExpiry} says.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreSensorEvent> out) throws Exception {
+        if (deviceExpiry.expiredAt(timestamp, false, ctx.timerService())) {
+            presence.clear();
+            return;
+        }
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            return;
+        }
+        List<String> idle = new ArrayList<>();
+        for (Map.Entry<String, StaffPresence> store : presence.entries()) {
+            if (store.getValue().lastHeard + ttlMillis <= timestamp) {
+                idle.add(store.getKey());
+            }
+        }
+        for (String storeId : idle) {
+            presence.remove(storeId);
+        }
     }
 
     /** The verdict for {@code today}, from the complete days before it. */

@@ -12,6 +12,11 @@ public class StaffPresence {
     /** The last day whose staff verdict was taken, and the verdict. */
     public long judgedDay = Long.MIN_VALUE;
     public boolean staff;
+    /**
+     * When the device was last heard in the store (event time): the store's entry is forgotten a TTL after. 0 or less
+     * in an entry restored from a savepoint taken before it was kept: unknown until the next reading there.
+     */
+    public long lastHeard = Long.MIN_VALUE;
 
     public StaffPresence() {}
 }

@@ -173,7 +173,91 @@ class CustomerAttributionTest {
             assertThat(h.extractOutputValues()).extracting(CustomerActivity::customerId, CustomerActivity::ts)
                     .containsExactly(tuple("c-a", ENGAGED));
             Harnesses.watermark(h, ENGAGED + WINDOW.toMillis() + 2 * DAY);
-            assertThat(h.numKeyedStateEntries()).as("only the identifier's customer is left").isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).as("only the identifier's customer and its expiry are left")
+                    .isEqualTo(2);
+        }
+    }
+
+    // ---- the identifier's customer expires in event time
+
+    private static final Duration TTL = Duration.ofDays(90);
+    private static final long TEN_YEARS = Duration.ofDays(3653).toMillis();
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, CustomerActivity, CustomerAssignment, CustomerActivity>
+            restoredFrom(OperatorSubtaskState snapshot) throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new CustomerAttribution(WINDOW, 64, TTL)),
+                CustomerActivity::identifier,
+                CustomerAssignment::node,
+                Types.STRING);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        return h;
+    }
+
+    /** The customers the identifier's activity at {@code browsed} goes to, after a link at {@code ENGAGED}. */
+    private static List<String> customersOfAnActivityAt(long browsed, boolean watermarkFirst) throws Exception {
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED), ENGAGED);
+            if (watermarkFirst) {
+                Harnesses.watermark(h, browsed - 1);
+            }
+            h.processElement1(view("u-1", "app", browsed), browsed);
+            Harnesses.watermark(h, Long.MAX_VALUE);
+            return h.extractOutputValues().stream().map(CustomerActivity::customerId).toList();
+        }
+    }
+
+    @Test
+    void anIdentifierIdleForTheTtlInEventTimeBelongsToNoCustomerAnyMore() throws Exception {
+        for (boolean watermarkFirst : new boolean[] {false, true}) {
+            assertThat(customersOfAnActivityAt(ENGAGED + TTL.toMillis() - 1, watermarkFirst)).containsExactly("c-a");
+            assertThat(customersOfAnActivityAt(ENGAGED + TTL.toMillis(), watermarkFirst)).as("idle for the TTL").isEmpty();
+        }
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED), ENGAGED);
+            Harnesses.watermark(h, ENGAGED + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).as("the customer and its expiry").isEqualTo(2);
+            Harnesses.watermark(h, ENGAGED + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void activityKeepsTheCustomerAndYearsOfWallClockExpireNothing() throws Exception {
+        long browsed = ENGAGED + TTL.toMillis() / 2;
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED), ENGAGED);
+            Harnesses.watermark(h, ENGAGED + HOUR);
+            h.setProcessingTime(TEN_YEARS);
+            h.setStateTtlProcessingTime(TEN_YEARS);
+            h.processElement1(view("u-1", "app", browsed), browsed);
+            long later = ENGAGED + TTL.toMillis() + DAY;
+            h.processElement1(view("u-1", "app", later), later);
+            Harnesses.watermark(h, browsed + TTL.toMillis() - 1);
+            assertThat(h.extractOutputValues()).extracting(CustomerActivity::customerId).containsExactly("c-a", "c-a");
+        }
+    }
+
+    @Test
+    void theEndOfInputExpiresNothingAndARestoreKeepsThePendingExpiry() throws Exception {
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED), ENGAGED);
+            Harnesses.watermark(h, Long.MAX_VALUE);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness(64)) {
+            h.processElement2(joins(USER, "c-a", null, ENGAGED), ENGAGED);
+            Harnesses.watermark(h, ENGAGED);
+            snapshot = h.snapshot(1, ENGAGED);
+        }
+        try (var h = restoredFrom(snapshot)) {
+            Harnesses.watermark(h, ENGAGED + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            Harnesses.watermark(h, ENGAGED + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.o2o.analytics.journeys;
 
+import static io.o2o.analytics.journeys.JourneyFixtures.DAY;
 import static io.o2o.analytics.journeys.JourneyFixtures.HOUR;
 import static io.o2o.analytics.journeys.JourneyFixtures.MINUTE;
 import static io.o2o.analytics.journeys.JourneyFixtures.SATURDAY_TEN;
@@ -12,6 +13,7 @@ import io.o2o.analytics.testing.Harnesses;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,87 @@ class ProfileUpdaterTest {
                     .filteredOn(u -> u.customerId().equals("c-young"))
                     .singleElement()
                     .satisfies(u -> assertThat(u.identifiers()).isEmpty());
+        }
+    }
+
+    // ---- the customer's online identifiers expire in event time
+
+    private static final Duration TTL = Duration.ofDays(90);
+    private static final long TEN_YEARS = Duration.ofDays(3653).toMillis();
+
+    /** The identifiers on the profile update of a purchase at {@code bought}, after u-1 joined c-a at ENTER. */
+    private static List<String> identifiersOfAPurchaseAt(long bought, boolean watermarkFirst) throws Exception {
+        try (var h = harness()) {
+            assign(h, new CustomerAssignment("user:u-1", "c-a", null, ENTER));
+            if (watermarkFirst) {
+                Harnesses.watermark(h, bought - 1);
+            }
+            CustomerActivity purchase = purchase("t-1", "m-1", "sh-001", 10.0, bought).attributedTo("c-a", bought);
+            h.processElement1(purchase, bought);
+            Harnesses.watermark(h, Long.MAX_VALUE);
+            return h.extractOutputValues().get(0).identifiers();
+        }
+    }
+
+    @Test
+    void aCustomerIdleForTheTtlInEventTimeHasNoOnlineIdentifiersAnyMore() throws Exception {
+        for (boolean watermarkFirst : new boolean[] {false, true}) {
+            assertThat(identifiersOfAPurchaseAt(ENTER + TTL.toMillis() - 1, watermarkFirst)).containsExactly("user:u-1");
+            assertThat(identifiersOfAPurchaseAt(ENTER + TTL.toMillis(), watermarkFirst)).isEmpty();
+        }
+        try (var h = harness()) {
+            assign(h, new CustomerAssignment("user:u-1", "c-a", null, ENTER));
+            Harnesses.watermark(h, ENTER + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).as("the identifier and the expiry").isEqualTo(2);
+            Harnesses.watermark(h, ENTER + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void activityKeepsTheIdentifiersAndYearsOfWallClockExpireNothing() throws Exception {
+        long first = ENTER + TTL.toMillis() / 2;
+        long second = ENTER + TTL.toMillis() + DAY;
+        try (var h = harness()) {
+            assign(h, new CustomerAssignment("user:u-1", "c-a", null, ENTER));
+            Harnesses.watermark(h, ENTER + HOUR);
+            h.setProcessingTime(TEN_YEARS);
+            h.setStateTtlProcessingTime(TEN_YEARS);
+            for (long at : new long[] {first, second}) {
+                CustomerActivity purchase = purchase("t-" + at, "m-1", "sh-001", 10.0, at).attributedTo("c-a", at);
+                h.processElement1(purchase, at);
+            }
+            Harnesses.watermark(h, second);
+            assertThat(h.extractOutputValues()).extracting(ProfileUpdate::identifiers)
+                    .containsExactly(List.of("user:u-1"), List.of("user:u-1"));
+        }
+    }
+
+    @Test
+    void theEndOfInputExpiresNothingAndARestoreKeepsThePendingExpiry() throws Exception {
+        try (var h = harness()) {
+            assign(h, new CustomerAssignment("user:u-1", "c-a", null, ENTER));
+            Harnesses.watermark(h, Long.MAX_VALUE);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            assign(h, new CustomerAssignment("user:u-1", "c-a", null, ENTER));
+            Harnesses.watermark(h, ENTER);
+            snapshot = h.snapshot(1, ENTER);
+        }
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ProfileUpdater(TTL)),
+                CustomerActivity::customerId,
+                ProfileUpdater::customerOf,
+                Types.STRING)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            Harnesses.watermark(h, ENTER + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            Harnesses.watermark(h, ENTER + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }

@@ -25,11 +25,13 @@ import static io.o2o.analytics.offers.OfferFixtures.visit;
 import static io.o2o.analytics.offers.OfferFixtures.zoneEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.o2o.analytics.fence.FenceCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -365,5 +367,120 @@ class OfferEngineTest {
         // at sh-001, within its 4 h store cooldown; 12:25 a purchase there; 18:00 a pass-by within 24 h of the first.
         assertThat(outcomes(inOrder)).containsExactly("passing:sent", "welcome:sent", "passing:suppressed_cap",
                 "linger:suppressed_cap", "welcome:redeemed", "passing:suppressed_cap");
+    }
+
+    // ---- a store open across midnight
+
+    private static final String NIGHT_STORE = "night-1";
+
+    /** One bar-like store in Shanghai, open 18:00-02:00, with a pass-by rule for its opening hours only. */
+    private static List<OfferDecision> passingTheNightStoreAt(long at) throws Exception {
+        FenceCatalog fences = FenceCatalog.fromGeoJson("""
+                {"type":"FeatureCollection","features":[
+                 {"type":"Feature","properties":{"type":"store","id":"night-1","nearBufferM":30,"capacity":80,
+                   "openingHours":"18:00-02:00","timezone":"Asia/Shanghai"},
+                  "geometry":{"type":"Polygon","coordinates":[[[121.4700,31.2300],[121.4706,31.2300],
+                   [121.4706,31.2305],[121.4700,31.2305],[121.4700,31.2300]]]}}
+                ]}""", "night-store.geojson");
+        OfferRuleParser parser = new OfferRuleParser(fences, Duration.ofDays(3));
+        List<String> rules = parser.parseRules("[" + rule("open", "\"trigger\":{\"type\":\"pass_by\"},"
+                + "\"schedule\":{\"openingHoursOnly\":true}") + "]", "test").stream().map(OfferRuleChange::ruleJson).toList();
+        OfferPolicy noQuietHours = new OfferPolicy(3, Duration.ofHours(4), null, null, Duration.ofMinutes(15),
+                Duration.ofDays(7));
+        OfferEngine engine = new OfferEngine(parser, rules, noQuietHours, fences, Duration.ofDays(90));
+        try (var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                engine, OfferSignal::customerId, Types.STRING, OfferEngine.RULES)) {
+            for (OfferSignal signal : List.of(membership(MEMBER, at - HOUR), passBy(NIGHT_STORE, at))) {
+                harness.processElement(signal, signal.knownAt());
+            }
+            harness.watermark(Long.MAX_VALUE - 1);
+            return harness.extractOutputValues();
+        }
+    }
+
+    @Test
+    void aStoreOpenAcrossMidnightIsOpenAtNight() throws Exception {
+        // NOON is Saturday 12:00 in Shanghai; a pass-by is decided DELAY (3 min) after it.
+        assertThat(passingTheNightStoreAt(NOON + 7 * HOUR)).as("Saturday 19:00").singleElement()
+                .extracting(OfferDecision::outcome).isEqualTo(OfferDecision.SENT);
+        assertThat(passingTheNightStoreAt(NOON + 13 * HOUR + 30 * MINUTE)).as("Sunday 01:30, Saturday's night")
+                .singleElement().extracting(OfferDecision::outcome).isEqualTo(OfferDecision.SENT);
+        assertThat(passingTheNightStoreAt(NOON + 14 * HOUR + 30 * MINUTE)).as("Sunday 02:30").isEmpty();
+        assertThat(passingTheNightStoreAt(NOON + 5 * HOUR + 30 * MINUTE)).as("Saturday 17:30").isEmpty();
+    }
+
+    // ---- the customer's offer state expires in event time
+
+    private static final Duration TTL = Duration.ofDays(90);
+    private static final long TEN_YEARS = Duration.ofDays(3653).toMillis();
+
+    /** The member joined at {@code joined}; it enters at NOON (an entry is decided when it happens). */
+    private static List<String> enteringLongAfterJoining(long joined, long watermark) throws Exception {
+        try (var harness = harness(rules(ENTER_RULE))) {
+            OfferSignal enter = enter(STORE, NOON);
+            harness.processElement(membership(MEMBER, joined), joined);
+            harness.processElement(enter, enter.knownAt());
+            harness.watermark(watermark);
+            return outcomes(harness.extractOutputValues());
+        }
+    }
+
+    /** Keyed state entries of the harness's heap backend (the broadcast harness does not count them itself). */
+    private static int stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    @Test
+    void aCustomerWithoutSignalsForTheTtlInEventTimeIsForgotten() throws Exception {
+        long decided = NOON;
+        for (long end : new long[] {Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+            assertThat(enteringLongAfterJoining(decided - TTL.toMillis() + 1, end)).containsExactly("welcome:sent");
+            assertThat(enteringLongAfterJoining(decided - TTL.toMillis(), end)).as("no recipient left")
+                    .containsExactly("welcome:suppressed_unreachable");
+        }
+        try (var harness = harness(rules(ENTER_RULE))) {
+            harness.processElement(membership(MEMBER, NOON), NOON);
+            harness.watermark(NOON + TTL.toMillis() - 1);
+            assertThat(stateEntries(harness)).as("identifiers, cleanup time, expiry").isEqualTo(3);
+            harness.watermark(NOON + TTL.toMillis());
+            assertThat(stateEntries(harness)).isZero();
+        }
+    }
+
+    @Test
+    void yearsOfWallClockAndTheEndOfInputExpireNothing() throws Exception {
+        try (var harness = harness(rules(ENTER_RULE))) {
+            harness.processElement(membership(MEMBER, NOON - HOUR), NOON - HOUR);
+            harness.watermark(NOON - HOUR);
+            harness.setProcessingTime(TEN_YEARS);
+            harness.setStateTtlProcessingTime(TEN_YEARS);
+            OfferSignal enter = enter(STORE, NOON);
+            harness.processElement(enter, enter.knownAt());
+            harness.watermark(Long.MAX_VALUE);
+            assertThat(outcomes(harness.extractOutputValues())).containsExactly("welcome:sent");
+            assertThat(stateEntries(harness)).as("kept past the end of input").isPositive();
+        }
+    }
+
+    @Test
+    void aRestoredEngineKeepsThePendingExpiry() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var harness = harness(rules(ENTER_RULE))) {
+            harness.processElement(membership(MEMBER, NOON), NOON);
+            harness.watermark(NOON);
+            snapshot = harness.snapshot(1, NOON);
+        }
+        OfferEngine engine = new OfferEngine(OfferFixtures.parser(), rules(ENTER_RULE), OfferFixtures.policy(),
+                OfferFixtures.fences(), TTL);
+        try (var restored = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(engine, List.of(OfferEngine.RULES)), OfferSignal::customerId,
+                Types.STRING, 1, 1, 0)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.watermark(NOON + TTL.toMillis() - 1);
+            assertThat(stateEntries(restored)).isEqualTo(3);
+            restored.watermark(NOON + TTL.toMillis());
+            assertThat(stateEntries(restored)).isZero();
+        }
     }
 }

@@ -308,4 +308,155 @@ class VisitDetectorTest {
             assertThat(harness.extractOutputValues()).isEqualTo(linkFirst);
         }
     }
+
+    // ---- the device's customer expires in event time
+
+    private static final Duration TTL = Duration.ofDays(90);
+    private static final long TEN_YEARS = Duration.ofDays(3653).toMillis();
+
+    /** A ping far from every store: the device is active, and no session opens. */
+    private static LbsPing away(long at) {
+        return ping(DEVICE, 5_000, 0, at);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent>
+            restoredFrom(OperatorSubtaskState snapshot) throws Exception {
+        var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new VisitDetector(TestStore.catalog(), VisitRules.defaults(), TTL)),
+                LbsPing::deviceId,
+                VisitDetector::deviceOf,
+                Types.STRING);
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        return restored;
+    }
+
+    @Test
+    void theCustomerIsKeptUntilTheDeviceWasIdleForTheTtlInEventTime() throws Exception {
+        long linked = at(Duration.ZERO);
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), linked);
+            Harnesses.watermark(harness, linked + TTL.toMillis() - 1);
+            assertThat(harness.numKeyedStateEntries()).as("the customer and its expiry, a millisecond before").isEqualTo(2);
+            Harnesses.watermark(harness, linked + TTL.toMillis());
+            assertThat(harness.numKeyedStateEntries()).as("idle for the TTL").isZero();
+        }
+    }
+
+    @Test
+    void yearsOfWallClockExpireNothing() throws Exception {
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), at(Duration.ZERO));
+            Harnesses.watermark(harness, at(Duration.ofMinutes(30)));
+            harness.setProcessingTime(TEN_YEARS);
+            harness.setStateTtlProcessingTime(TEN_YEARS);
+            feed(harness, stayInside(DEVICE, Duration.ofHours(1), Duration.ofMinutes(8)));
+            Harnesses.watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.extractOutputValues()).extracting(StoreVisitEvent::customerId).hasSize(3).containsOnly("c-1");
+        }
+    }
+
+    @Test
+    void aPingKeepsTheCustomerForAnotherTtlWithOneExpiryTimer() throws Exception {
+        long linked = at(Duration.ZERO);
+        long pinged = linked + TTL.toMillis() / 2;
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), linked);
+            for (long t = pinged - 10 * PING_EVERY.toMillis(); t <= pinged; t += PING_EVERY.toMillis()) {
+                harness.processElement1(away(t), t);
+            }
+            Harnesses.watermark(harness, pinged);
+            assertThat(harness.numEventTimeTimers()).as("one expiry timer, not one per ping").isEqualTo(1);
+            Harnesses.watermark(harness, linked + TTL.toMillis());
+            assertThat(harness.numKeyedStateEntries()).as("active half-way").isEqualTo(2);
+            Harnesses.watermark(harness, pinged + TTL.toMillis() - 1);
+            assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+            Harnesses.watermark(harness, pinged + TTL.toMillis());
+            assertThat(harness.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void aVisitAfterTheTtlCarriesNoCustomerWhetherOrNotTheWatermarkWentPastTheExpiryFirst() throws Exception {
+        long linked = at(Duration.ZERO);
+        Duration late = TTL;
+        Duration inTime = TTL.minus(PING_EVERY);
+        for (boolean watermarkFirst : new boolean[] {false, true}) {
+            for (Duration start : List.of(inTime, late)) {
+                try (var harness = harness()) {
+                    harness.processElement2(customer("c-1", Duration.ZERO), linked);
+                    List<LbsPing> pings = stayInside(DEVICE, start, Duration.ofMinutes(8));
+                    if (watermarkFirst) {
+                        Harnesses.watermark(harness, at(start) - 1);
+                        feed(harness, pings);
+                    } else {
+                        // No watermark until the end: each ping finds the customer expired or not on its own.
+                        for (LbsPing ping : pings) {
+                            harness.processElement1(ping, ping.ts());
+                        }
+                    }
+                    // The end of input: everything left is decided at once.
+                    Harnesses.watermark(harness, Long.MAX_VALUE);
+                    List<StoreVisitEvent> decisions = harness.extractOutputValues();
+                    assertThat(types(decisions)).containsExactly(
+                            StoreVisitEvent.ENTER, StoreVisitEvent.EXIT, StoreVisitEvent.VISIT);
+                    if (start == late) {
+                        assertThat(decisions).as("idle for the TTL before the visit").extracting(StoreVisitEvent::customerId)
+                                .containsOnlyNulls();
+                    } else {
+                        assertThat(decisions).extracting(StoreVisitEvent::customerId).containsOnly("c-1");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aVisitThatEndedBeforeTheExpiryKeepsItsCustomerWhenTheNextPingComesAfterIt() throws Exception {
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), at(Duration.ZERO));
+            List<LbsPing> pings = new ArrayList<>(stayInside(DEVICE, Duration.ofMinutes(1), Duration.ofMinutes(8)));
+            pings.addAll(stayInside(DEVICE, TTL.plusHours(1), Duration.ofMinutes(8)));
+            for (LbsPing ping : pings) {
+                harness.processElement1(ping, ping.ts());
+            }
+            // A replay's end: every decision is taken in this one watermark advance.
+            Harnesses.watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.extractOutputValues()).extracting(StoreVisitEvent::type, StoreVisitEvent::customerId)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.ENTER, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.EXIT, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.VISIT, "c-1"),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.ENTER, null),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.EXIT, null),
+                            org.assertj.core.groups.Tuple.tuple(StoreVisitEvent.VISIT, null));
+        }
+    }
+
+    @Test
+    void theEndOfABoundedInputExpiresNothing() throws Exception {
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), at(Duration.ZERO));
+            Harnesses.watermark(harness, Long.MAX_VALUE);
+            assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRestoredDetectorKeepsThePendingExpiry() throws Exception {
+        long linked = at(Duration.ZERO);
+        OperatorSubtaskState snapshot;
+        try (var harness = harness()) {
+            harness.processElement2(customer("c-1", Duration.ZERO), linked);
+            Harnesses.watermark(harness, linked + 1);
+            snapshot = harness.snapshot(1L, linked + 1);
+        }
+        try (var restored = restoredFrom(snapshot)) {
+            Harnesses.watermark(restored, linked + TTL.toMillis() - 1);
+            assertThat(restored.numKeyedStateEntries()).isEqualTo(2);
+            Harnesses.watermark(restored, linked + TTL.toMillis());
+            assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+    }
 }

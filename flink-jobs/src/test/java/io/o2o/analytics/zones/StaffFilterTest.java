@@ -120,4 +120,124 @@ class StaffFilterTest {
         List<StoreSensorEvent> night = new ArrayList<>(presentDaily("cleaner", 9, 6, 10));
         assertThat(passed(night)).hasSameSizeAs(night);
     }
+
+    // ---- a store open across midnight
+
+    private static final String BAR = "bar-1";
+
+    private static FenceCatalog nightCity() throws Exception {
+        return FenceCatalog.fromGeoJson("""
+                {"type":"FeatureCollection","features":[
+                 {"type":"Feature","properties":{"type":"store","id":"bar-1","nearBufferM":30,"capacity":80,
+                   "openingHours":"18:00-02:00","timezone":"Asia/Shanghai"},
+                  "geometry":{"type":"Polygon","coordinates":[[[121.4700,31.2300],[121.4706,31.2300],
+                   [121.4706,31.2305],[121.4700,31.2305],[121.4700,31.2300]]]}}
+                ]}""", "night.geojson");
+    }
+
+    @Test
+    void aNightShiftInAStoreOpenAcrossMidnightIsStaffOnceTheLearningPeriodIsOver() throws Exception {
+        // Heard every 20 minutes from 18:00 to 02:00 on nights 0 to 8: every night is one opening day of 8 hours.
+        List<StoreSensorEvent> shifts = new ArrayList<>();
+        for (int night = 0; night < 9; night++) {
+            for (long t = at(night, 18, 0); t < at(night + 1, 2, 0); t += Duration.ofMinutes(20).toMillis()) {
+                shifts.add(new StoreSensorEvent("bar-1-beacon", BAR, null, ZoneRules.BLE_BEACON, "night-staff", -60, null,
+                        null, t));
+            }
+        }
+        List<StoreSensorEvent> passed = new ArrayList<>();
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StaffFilter(nightCity(), 7, 0.6, 0.6)), StoreSensorEvent::deviceId,
+                Types.STRING)) {
+            h.open();
+            for (StoreSensorEvent reading : shifts) {
+                h.processElement(reading, reading.ts());
+            }
+            passed.addAll(h.extractOutputValues());
+        }
+        long eighthNight = at(7, 18, 0);
+        assertThat(passed).as("the seven nights of the learning period, after midnight included")
+                .containsExactlyElementsOf(shifts.stream().filter(r -> r.ts() < eighthNight).toList());
+    }
+
+    // ---- staff presence expires in event time
+
+    /** learningDays 7: a store's entry lives for 8 days after the device was last heard there. */
+    private static final Duration TTL = Duration.ofDays(8);
+    private static final long TEN_YEARS = Duration.ofDays(3653).toMillis();
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, StoreSensorEvent, StoreSensorEvent> harness()
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StaffFilter(FENCES, 7, 0.6, 0.6)), StoreSensorEvent::deviceId, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    @Test
+    void aStoresEntryIsKeptUntilTheDeviceWasNotHeardThereForTheTtlInEventTime() throws Exception {
+        long heard = at(0, 12, 0);
+        try (var h = harness()) {
+            h.processElement(heard("shopper", heard), heard);
+            h.processWatermark(heard + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).as("the store's entry and the device's expiry").isEqualTo(2);
+            h.processWatermark(heard + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void staffWhoLeftForTheTtlLearnAgainFromScratch() throws Exception {
+        // Staff on days 0-8, away for the TTL, then back on days 18-26: a newcomer again, staff only after 7 more
+        // days (without the expiry, its first day would still be day 0 and five staff days would do, from day 23).
+        List<StoreSensorEvent> readings = new ArrayList<>(presentDaily("staff", 9, 10, 19));
+        List<StoreSensorEvent> back = presentDaily("staff", 27, 10, 19).stream().filter(r -> r.ts() >= at(18, 0, 0)).toList();
+        readings.addAll(back);
+        List<StoreSensorEvent> passed = passed(readings);
+        assertThat(passed).containsAll(back.stream().filter(r -> r.ts() < at(25, 0, 0)).toList())
+                .noneMatch(r -> r.ts() >= at(25, 0, 0));
+    }
+
+    @Test
+    void yearsOfWallClockExpireNothing() throws Exception {
+        List<StoreSensorEvent> shifts = presentDaily("staff", 9, 10, 19);
+        List<StoreSensorEvent> passed = new ArrayList<>();
+        try (var h = harness()) {
+            for (StoreSensorEvent reading : shifts) {
+                if (reading.ts() >= at(4, 0, 0) && h.getProcessingTime() == 0) {
+                    h.setProcessingTime(TEN_YEARS);
+                    h.setStateTtlProcessingTime(TEN_YEARS);
+                }
+                h.processElement(reading, reading.ts());
+            }
+            passed.addAll(h.extractOutputValues());
+        }
+        assertThat(passed).as("the learning period only").noneMatch(r -> r.ts() >= at(7, 0, 0)).isNotEmpty();
+    }
+
+    @Test
+    void theEndOfInputExpiresNothingAndARestoreKeepsThePendingExpiry() throws Exception {
+        long heard = at(0, 12, 0);
+        try (var h = harness()) {
+            h.processElement(heard("shopper", heard), heard);
+            h.processWatermark(Long.MAX_VALUE);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+        }
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.processElement(heard("shopper", heard), heard);
+            h.processWatermark(heard);
+            snapshot = h.snapshot(1, heard);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StaffFilter(FENCES, 7, 0.6, 0.6)), StoreSensorEvent::deviceId, Types.STRING)) {
+            h.setup();
+            h.initializeState(snapshot);
+            h.open();
+            h.processWatermark(heard + TTL.toMillis() - 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            h.processWatermark(heard + TTL.toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
 }

@@ -59,7 +59,9 @@ final class GeoJsonFenceReader {
     static final double MIN_RSSI_AT_1M_DBM = -120;
 
     private static final Pattern OPENING_HOURS =
-            Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-4]):[0-5]\\d");
+            Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-(([01]\\d|2[0-3]):[0-5]\\d|24:00)");
+    private static final Pattern OPENING_DAYS =
+            Pattern.compile("(MON|TUE|WED|THU|FRI|SAT|SUN)(,(MON|TUE|WED|THU|FRI|SAT|SUN))*");
 
     // Duplicate keys and trailing garbage are almost always a bad merge of two files: refuse rather than guess.
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -233,6 +235,16 @@ final class GeoJsonFenceReader {
         if (hours != null && !(hours.isTextual() && OPENING_HOURS.matcher(hours.asText()).matches())) {
             throw f.fail("properties.openingHours must look like \"10:00-22:00\" (24-hour HH:mm-HH:mm), found "
                     + describe(hours));
+        }
+        // A start equal to the end says neither "closed" nor "around the clock" for sure; the latter is 00:00-24:00.
+        if (hours != null && hours.asText().substring(0, 5).equals(hours.asText().substring(6))) {
+            throw f.fail("properties.openingHours must not open and close at the same time (00:00-24:00 is open"
+                    + " around the clock), found " + describe(hours));
+        }
+        JsonNode days = present(f.props.get("openingDays"));
+        if (days != null && !(days.isTextual() && OPENING_DAYS.matcher(days.asText()).matches())) {
+            throw f.fail("properties.openingDays must list days as MON,TUE,WED,THU,FRI,SAT,SUN (comma-separated),"
+                    + " found " + describe(days));
         }
         JsonNode timezone = present(f.props.get("timezone"));
         if (timezone != null && !isZoneId(timezone)) {

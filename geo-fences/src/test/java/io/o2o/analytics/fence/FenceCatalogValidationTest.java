@@ -23,6 +23,7 @@ import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,6 +301,39 @@ class FenceCatalogValidationTest {
                 "properties.openingHours must look like \"10:00-22:00\" (24-hour HH:mm-HH:mm), found \"10am-10pm\"");
         assertFails(zone).hasMessageEndingWith("properties.timezone must be an IANA time-zone id such as"
                 + " \"Asia/Shanghai\", found \"China/Shanghai\"");
+    }
+
+    @Test
+    void openingHoursMayCrossMidnightButNotOpenAndCloseAtTheSameTime() throws Exception {
+        for (String hours : List.of("18:00-02:00", "22:00-00:00", "00:00-24:00", "10:00-22:00")) {
+            ObjectNode store = store("sq", 30, SQUARE);
+            store.with("properties").put("openingHours", hours);
+            assertThat(catalog(store).store("sq").orElseThrow().property("openingHours")).as(hours).contains(hours);
+        }
+        ObjectNode same = store("sq", 30, SQUARE);
+        same.with("properties").put("openingHours", "10:00-10:00");
+        assertFails(same).hasMessageEndingWith("properties.openingHours must not open and close at the same time"
+                + " (00:00-24:00 is open around the clock), found \"10:00-10:00\"");
+        for (String hours : List.of("22:00-24:30", "24:00-02:00", "00:00-00:00")) {
+            ObjectNode bad = store("sq", 30, SQUARE);
+            bad.with("properties").put("openingHours", hours);
+            assertFails(bad).as(hours).hasMessageContaining("properties.openingHours must");
+        }
+    }
+
+    @Test
+    void openingDaysAreDayCodes() throws Exception {
+        ObjectNode fridays = store("sq", 30, SQUARE);
+        fridays.with("properties").put("openingDays", "FRI");
+        assertThat(catalog(fridays).store("sq").orElseThrow().property("openingDays")).contains("FRI");
+        ObjectNode weekdays = store("sq", 30, SQUARE);
+        weekdays.with("properties").put("openingDays", "MON,TUE,WED,THU,FRI");
+        assertThat(catalog(weekdays).stores()).hasSize(1);
+        for (String days : List.of("Fri", "MON,,TUE", "MON-FRI", "")) {
+            ObjectNode bad = store("sq", 30, SQUARE);
+            bad.with("properties").put("openingDays", days);
+            assertFails(bad).as(days).hasMessageContaining("properties.openingDays must list days as MON,TUE,WED,THU,FRI,SAT,SUN");
+        }
     }
 
     // ---- zone properties
