@@ -113,7 +113,11 @@ public record CustomerActivity(
             case StoreVisitEvent.PASS_BY -> PASS_BY;
             default -> throw new IllegalArgumentException("not a store moment: " + event.type());
         };
-        long knownAt = ENTER.equals(kind) ? event.eventTime() : event.eventTime() + decisionDelay.toMillis();
+        // An entry is known when the ping that confirmed it came, not at its first ping inside: known earlier, it
+        // would reach the next operators behind their watermark by however far the watermark had moved meanwhile.
+        long knownAt = ENTER.equals(kind)
+                ? (event.decidedAt() != null ? event.decidedAt() : event.eventTime())
+                : event.eventTime() + decisionDelay.toMillis();
         return new CustomerActivity(kind, event.eventId(), "device:" + event.deviceId(), null, event.eventTime(),
                 knownAt, null, null, null, event.storeId(), null, EXIT.equals(kind) ? event.eventTime() : null, null,
                 null, null, null, null);

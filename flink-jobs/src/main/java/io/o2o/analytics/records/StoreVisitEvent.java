@@ -19,6 +19,9 @@ package io.o2o.analytics.records;
  * @param userId the platform user last seen on the device's pings, if any
  * @param customerId the customer the device belonged to at {@code eventTime} (docs/identity.md), or null
  *     while no evidence links the device to anyone
+ * @param decidedAt for an {@code enter}, the time of the ping that confirmed it (later than {@code eventTime},
+ *     the first ping inside): when the engine could know it, whatever the watermark did; null for the others,
+ *     which are known at {@code eventTime} plus the exit timeout
  */
 public record StoreVisitEvent(
         String eventId,
@@ -30,7 +33,8 @@ public record StoreVisitEvent(
         Long enteredAt,
         Long exitedAt,
         Long dwellMillis,
-        String customerId) {
+        String customerId,
+        Long decidedAt) {
 
     public static final String ENTER = "enter";
     public static final String EXIT = "exit";
@@ -42,11 +46,17 @@ public record StoreVisitEvent(
             String type, String deviceId, String userId, String storeId, long eventTime, Long enteredAt, Long exitedAt) {
         Long dwell = enteredAt != null && exitedAt != null ? exitedAt - enteredAt : null;
         String id = storeId + ':' + type + ':' + deviceId + ':' + eventTime;
-        return new StoreVisitEvent(id, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwell, null);
+        return new StoreVisitEvent(id, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwell, null, null);
+    }
+
+    /** The same decision, made at {@code at} (an entry confirmed by a later ping). */
+    public StoreVisitEvent decidedAt(long at) {
+        return new StoreVisitEvent(
+                eventId, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwellMillis, customerId, at);
     }
 
     public StoreVisitEvent withCustomer(String customer) {
         return new StoreVisitEvent(
-                eventId, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwellMillis, customer);
+                eventId, type, deviceId, userId, storeId, eventTime, enteredAt, exitedAt, dwellMillis, customer, decidedAt);
     }
 }

@@ -160,9 +160,10 @@ class VisitDetectorTest {
         List<StoreVisitEvent> expected = run(inOrder);
 
         List<LbsPing> shuffled = new ArrayList<>(inOrder);
-        // Swap neighbours within 60 s of each other: out of order, but within the 90 s bound the test feeds.
+        // Swap neighbours 30 s apart: out of order, but within the 90 s bound the test feeds. Disjoint pairs only:
+        // swaps that overlap carry a ping further back, until it is late and refused (its decisions then differ).
         Random random = new Random(7);
-        for (int i = 1; i < shuffled.size(); i++) {
+        for (int i = 1; i < shuffled.size(); i += 2) {
             if (random.nextBoolean()) {
                 Collections.swap(shuffled, i - 1, i);
             }
