@@ -341,7 +341,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
                 session.insideStreak = 0;
                 decide(out, StoreVisitEvent.of(
                         StoreVisitEvent.ENTER, deviceId, session.userId, proximity.store().id(), session.enteredAt,
-                        session.enteredAt, null));
+                        session.enteredAt, null).decidedAt(ping.ts()));
             }
         } else if (distance > 0) {
             session.insideStreak = 0;
