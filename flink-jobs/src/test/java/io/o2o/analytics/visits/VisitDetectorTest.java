@@ -92,6 +92,17 @@ class VisitDetectorTest {
         return events.stream().map(StoreVisitEvent::type).toList();
     }
 
+    /** Known when confirmed: what acts on an entry (attribution, offers) must not depend on how the watermark moved. */
+    @Test
+    void anEntryCarriesTheTimeOfThePingThatConfirmedIt() throws Exception {
+        List<LbsPing> pings = stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(9));
+        StoreVisitEvent enter = run(pings).stream().filter(e -> e.type().equals(StoreVisitEvent.ENTER)).findFirst().orElseThrow();
+        assertThat(enter.decidedAt()).isNotNull().isGreaterThan(enter.eventTime());
+        assertThat(pings).extracting(LbsPing::ts).contains(enter.decidedAt());
+        // Two confirmations: the first ping inside and the next one.
+        assertThat(pings).extracting(LbsPing::ts).filteredOn(ts -> ts > enter.eventTime() && ts < enter.decidedAt()).isEmpty();
+    }
+
     @Test
     void aStayLongerThanTheMinimumDwellIsOneVisitWithItsDwell() throws Exception {
         List<StoreVisitEvent> events = run(stayInside(DEVICE, Duration.ZERO, Duration.ofMinutes(12)));
