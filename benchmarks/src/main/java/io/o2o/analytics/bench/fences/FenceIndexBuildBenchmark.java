@@ -1,0 +1,75 @@
+package io.o2o.analytics.bench.fences;
+
+import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.fence.FenceIndex;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+import org.locationtech.jts.index.strtree.STRtree;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Time to build an index, from fences already in memory (the GeoJSON parsing that {@code FenceCatalog.load}
+ * does is left out): what every operator instance pays in {@code open()}, at every start and restore.
+ * {@link FenceIndex#build} projects each footprint to metres, prepares it and computes its walls; the JTS
+ * baselines only insert the footprints (prepared, or not) into an {@code STRtree} and build it.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@State(Scope.Benchmark)
+public class FenceIndexBuildBenchmark {
+    @Param({"100", "1000", "10000", "100000"})
+    public int fences;
+
+    FenceCatalog catalog;
+    List<Polygon> footprints;
+
+    @Setup(Level.Trial)
+    public void generate() {
+        SyntheticCity city = SyntheticCity.generate(fences, 1, FenceLookupBenchmark.SEED);
+        catalog = city.catalog();
+        footprints = city.stores();
+    }
+
+    @Benchmark
+    public FenceIndex fenceIndexBuild() {
+        return FenceIndex.build(catalog);
+    }
+
+    @Benchmark
+    public STRtree jtsStrTreeBuild() {
+        STRtree tree = new STRtree();
+        for (Polygon store : footprints) {
+            tree.insert(store.getEnvelopeInternal(), store);
+        }
+        tree.build();
+        return tree;
+    }
+
+    @Benchmark
+    public STRtree jtsPreparedGeometryBuild() {
+        STRtree tree = new STRtree();
+        for (Polygon store : footprints) {
+            PreparedGeometry prepared = PreparedGeometryFactory.prepare(store);
+            tree.insert(store.getEnvelopeInternal(), prepared);
+        }
+        tree.build();
+        return tree;
+    }
+}
