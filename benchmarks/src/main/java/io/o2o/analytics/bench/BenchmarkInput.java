@@ -54,8 +54,8 @@ public record BenchmarkInput(Map<InputTopic, String> topics, long records, long 
             topics.put(topic, options.topicName(topic.defaultTopicName()));
         }
         DeviceCounts devices = DeviceCounts.of(simulation.records());
-        out.printf("Simulated %,d customers (seed %d, %s from %s) in %.1f s: %,d records, %,d phones, %,d sensor devices%n",
-                options.customers(), options.seed(), options.duration(), options.start(),
+        out.printf("Simulated %,d customers (seed %d, %d min from %s) in %.1f s: %,d records, %,d phones, %,d sensor devices%n",
+                options.customers(), options.seed(), options.duration().toMinutes(), options.start(),
                 (System.nanoTime() - started) / 1e9, simulation.records().size(), devices.phones(), devices.sensorDevices());
 
         try (Admin admin = Admin.create(adminProperties(options.bootstrapServers()))) {

@@ -62,10 +62,12 @@ public final class PipelineBenchmark {
         // Any free port: another MiniCluster (a test, bin/o2o-analytics) may hold 8081.
         flink.set(RestOptions.BIND_PORT, "0");
 
+        // Once, before the cluster starts: each job checkpoints into a folder named by its id, and Flink discards
+        // a finished job's checkpoints asynchronously, so a folder emptied between rounds would race with it.
+        deleteRecursively(workDir.resolve("checkpoints"));
         List<RunFigures> runs = new ArrayList<>();
         try (BenchmarkCluster cluster = new BenchmarkCluster(flink, options.parallelism())) {
             for (int round = 1; round <= options.repeat(); round++) {
-                deleteRecursively(workDir.resolve("checkpoints"));
                 String groupSuffix = round + "-" + UUID.randomUUID().toString().substring(0, 8);
                 RunFigures pass = cluster.run(PASS_THROUGH, round,
                         env -> PassThroughPipeline.build(env, options.bootstrapServers(), input.topics().values(),
@@ -131,7 +133,7 @@ public final class PipelineBenchmark {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
-                    Files.delete(p);
+                    Files.deleteIfExists(p);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -1,6 +1,7 @@
 package io.o2o.analytics.bench.fences;
 
 import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.fence.FenceFileException;
 import io.o2o.analytics.fence.FenceIndex;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time to build an index, from fences already in memory (the GeoJSON parsing that {@code FenceCatalog.load}
- * does is left out): what every operator instance pays in {@code open()}, at every start and restore.
+ * Time to build an index from fences already in memory: what every operator instance pays in {@code open()}, at
+ * every start and restore; and, for comparison, reading and validating the GeoJSON as well (the client does that
+ * once per submission).
  * {@link FenceIndex#build} projects each footprint to metres, prepares it and computes its walls; the JTS
  * baselines only insert the footprints (prepared, or not) into an {@code STRtree} and build it.
  */
@@ -37,14 +39,22 @@ public class FenceIndexBuildBenchmark {
     @Param({"100", "1000", "10000", "100000"})
     public int fences;
 
+    String geoJson;
     FenceCatalog catalog;
     List<Polygon> footprints;
 
     @Setup(Level.Trial)
     public void generate() {
         SyntheticCity city = SyntheticCity.generate(fences, 1, FenceLookupBenchmark.SEED);
+        geoJson = city.geoJson();
         catalog = city.catalog();
         footprints = city.stores();
+    }
+
+    /** What a job pays at submission ({@code FenceCatalog.load}: read and validate) and then in open(). */
+    @Benchmark
+    public FenceIndex fenceCatalogParseAndIndexBuild() throws FenceFileException {
+        return FenceIndex.build(FenceCatalog.fromGeoJson(geoJson, "synthetic"));
     }
 
     @Benchmark

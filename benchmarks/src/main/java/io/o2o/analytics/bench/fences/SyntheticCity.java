@@ -88,6 +88,15 @@ public final class SyntheticCity {
 
     /** The fences as a catalog the job would load: one store feature per footprint, 50 m near-buffers. */
     public FenceCatalog catalog() {
+        try {
+            return FenceCatalog.fromGeoJson(geoJson(), "synthetic-" + stores.size());
+        } catch (FenceFileException e) {
+            throw new IllegalStateException("the synthetic fences do not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** The fences as a GeoJSON fence file. */
+    public String geoJson() {
         StringBuilder json = new StringBuilder(stores.size() * 300 + 64).append("{\"type\":\"FeatureCollection\",\"features\":[");
         for (int i = 0; i < stores.size(); i++) {
             if (i > 0) {
@@ -104,11 +113,7 @@ public final class SyntheticCity {
             json.append("]]}}");
         }
         json.append("]}");
-        try {
-            return FenceCatalog.fromGeoJson(json.toString(), "synthetic-" + stores.size());
-        } catch (FenceFileException e) {
-            throw new IllegalStateException("the synthetic fences do not load: " + e.getMessage(), e);
-        }
+        return json.toString();
     }
 
     private static Polygon rectangle(GeometryFactory wgs84, double x, double y, double width, double depth,
