@@ -55,7 +55,7 @@ public record BenchmarkOptions(
             "start of the simulated window (fixed, so that reruns read the same records)");
     static final Option DURATION = new Option("duration", "DURATION", "2h", "length of the simulated window");
     static final Option REPEAT = new Option("repeat", "K", "1",
-            "run the pass-through and the job K times each, alternated; report min and median");
+            "run the pass-through and the job K times each, alternated; report the median and the best (round 1 is cold)");
     static final Option PARALLELISM = new Option("parallelism", "N", "2", "parallelism of both pipelines");
     static final Option CHECKPOINT_INTERVAL = new Option("checkpoint.interval", "DURATION", "10s",
             "checkpoint interval of both pipelines");

@@ -45,7 +45,8 @@ class BenchmarkReportTest {
         String report = BenchmarkReport.format(runs, "pass-through", "whole job", INPUT);
 
         assertThat(BenchmarkReport.median(runs.subList(0, 4), RunFigures::wallSeconds)).isEqualTo(56.0);
-        assertThat(report).contains("Median of 3 rounds (min in brackets):");
+        assertThat(report).contains("Median of 3 rounds (best in brackets; round 1 runs on a cold JVM):");
+        assertThat(report).contains("CPU 10.0 (10.0) s, 70,000 (70,000) records per CPU-second");
         assertThat(report).contains("pass-through   wall 10.0 (9.0) s");
         assertThat(report).contains("whole job / pass-through: 20.0x the CPU seconds, 11.0x the wall time (medians)");
         assertThat(report).contains("state per tracked device: 34.3 MiB / 9,000 phones (distinct deviceIds in lbs-pings) = 3.9 KiB");
