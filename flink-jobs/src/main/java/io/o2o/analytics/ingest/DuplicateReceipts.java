@@ -5,6 +5,7 @@ import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.PosTransaction;
 import java.time.Duration;
 import java.util.Locale;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -25,12 +26,15 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DUPLICATES = new OutputTag<>("duplicate-receipts") {};
+    /** The metric and the job accumulator counting the receipts let through no more. */
+    public static final String COUNTER = "duplicateReceipts";
 
     private final long windowMillis;
 
     /** The receipt's event time, while it is remembered. */
     private transient ValueState<Long> seen;
     private transient Counter duplicates;
+    private transient LongCounter duplicatesTotal;
 
     public DuplicateReceipts(Duration window) {
         if (window.isNegative() || window.isZero()) {
@@ -46,7 +50,9 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>("receipt-seen", Types.LONG));
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateReceipts");
+        duplicates = getRuntimeContext().getMetricGroup().counter(COUNTER);
+        duplicatesTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(COUNTER, duplicatesTotal);
     }
 
     @Override
@@ -59,6 +65,7 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
             return;
         }
         duplicates.inc();
+        duplicatesTotal.add(1);
         ctx.output(DUPLICATES, DeadLetter.decided(InputTopic.POS_TRANSACTIONS.defaultTopicName(),
                 DeadLetterReason.DUPLICATE_EVENT.code(),
                 "store " + tx.storeId() + " sent receipt " + tx.txId() + " before",

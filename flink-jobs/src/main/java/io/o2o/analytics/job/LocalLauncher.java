@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.ingest.DuplicateReceipts;
 import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.journeys.FirstConversionOnly;
@@ -116,7 +117,7 @@ public final class LocalLauncher {
                 counter(result, offers + OfferDecision.SUPPRESSED_UNREACHABLE),
                 counter(result, offers + OfferDecision.REDEEMED));
         System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
-                + counter(result, VisitDetector.REJECTED_ACCUMULATOR));
+                + counter(result, VisitDetector.REJECTED_ACCUMULATOR) + counter(result, DuplicateReceipts.COUNTER));
         if (truth != null) {
             System.out.printf("  ground truth: %,d visits, %,d pass-bys, %,d injected bad records%n",
                     truth.visits().size(), truth.passBys().size(), truth.badRecords().size());

@@ -1,5 +1,6 @@
 package io.o2o.analytics.job;
 
+import io.o2o.analytics.ingest.DuplicateReceipts;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
@@ -49,7 +50,8 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         if (metric instanceof Counter counter) {
             if (name.equals("records") && id.contains(".input.")) {
                 records.put(id, counter);
-            } else if (name.startsWith("deadLetters.") || name.equals("rejectedPings")) {
+            } else if (name.startsWith("deadLetters.") || name.equals("rejectedPings")
+                    || name.equals(DuplicateReceipts.COUNTER)) {
                 deadLetters.put(id, counter);
             } else if (name.equals("decisions.visit")) {
                 visits.put(id, counter);
