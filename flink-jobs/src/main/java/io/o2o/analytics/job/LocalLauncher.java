@@ -136,7 +136,7 @@ public final class LocalLauncher {
     private static void removePreviousOutputs(Path outputDir) throws IOException {
         try (DirectoryStream<Path> old = Files.newDirectoryStream(
                 outputDir, "{visits-*.jsonl,dead-letters-*.jsonl,customer-assignments-*.jsonl,o2o-conversions-*.jsonl,"
-                        + "profile-updates-*.jsonl,metrics-*.lp}")) {
+                        + "profile-updates-*.jsonl,geo-offers-*.jsonl,offer-audit-*.jsonl,metrics-*.lp}")) {
             for (Path file : old) {
                 Files.delete(file);
             }
