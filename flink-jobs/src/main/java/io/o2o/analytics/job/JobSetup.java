@@ -162,7 +162,7 @@ public final class JobSetup {
     }
 
     /**
-     * Flink settings derived from the options: parallelism, checkpointing, state backend, and the options
+     * Flink settings derived from the options: parallelism, checkpointing, state backend, no generic (Kryo) types, and the options
      * themselves as global job parameters (secrets masked) so that they show in the web UI.
      */
     public Configuration flinkConfiguration() {
@@ -176,6 +176,9 @@ public final class JobSetup {
         }
         options.getOptional(JobOptions.CHECKPOINT_DIR)
                 .ifPresent(dir -> flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
+        // No Kryo: every record and state type has a POJO or explicit serializer. A type that would fall back
+        // to Kryo stops the job when it is built (or when its state is first used) instead of slowing it silently.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
         Map<String, String> visible = new HashMap<>(options.toMap());
         for (ConfigOption<?> secret : JobOptions.SECRETS) {
             visible.computeIfPresent(secret.key(), (k, v) -> "******");

@@ -5,11 +5,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One InfluxDB point. Tags must be of bounded cardinality (store, zone, channel, topic, reason): never a
  * customer or device id. Field values are {@link Long}, {@link Double}, {@link Boolean} or {@link String}.
+ *
+ * <p>Serialised by {@link MetricPointSerializer} (the {@code SortedMap} fields would otherwise fall back to Kryo).
  */
+@TypeInfo(MetricPointTypeInfo.Factory.class)
 public record MetricPoint(
         String measurement, SortedMap<String, String> tags, SortedMap<String, Object> fields, long timestampMillis) {
 

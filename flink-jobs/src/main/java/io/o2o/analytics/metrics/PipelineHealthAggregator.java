@@ -2,6 +2,7 @@ package io.o2o.analytics.metrics;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.util.Collector;
 
 /**
@@ -46,7 +47,8 @@ public class PipelineHealthAggregator extends EventTimeBuckets<String, HealthTic
                 Map.of("topic", topic),
                 Map.of("received", bucket.received, "dead_letters", deadLetters),
                 bucketStart));
-        bucket.deadLettersByReason.forEach((reason, count) -> out.collect(MetricPoint.of(
+        // In the order of the reasons, whatever map the bucket was restored into.
+        new TreeMap<>(bucket.deadLettersByReason).forEach((reason, count) -> out.collect(MetricPoint.of(
                 DEAD_LETTERS, Map.of("topic", topic, "reason", reason), Map.of("count", count), bucketStart)));
     }
 }

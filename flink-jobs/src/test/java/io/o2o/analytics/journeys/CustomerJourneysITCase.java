@@ -105,7 +105,7 @@ class CustomerJourneysITCase {
         learntLate("c-survivor", visit("d-merged", "sh-004", ENTER, EXIT), EXIT + 2 * HOUR);
 
         INPUT.sort(Comparator.comparingLong(CustomerActivity::knownAt));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = TestClusters.environment();
         env.setParallelism(2);
         var activities = env.fromData(INPUT).assignTimestampsAndWatermarks(WatermarkStrategy
                 .<CustomerActivity>forMonotonousTimestamps()
