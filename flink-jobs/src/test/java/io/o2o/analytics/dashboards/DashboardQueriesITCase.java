@@ -1,6 +1,5 @@
 package io.o2o.analytics.dashboards;
 
-import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +17,7 @@ import io.o2o.analytics.testing.InfluxTestServer;
 import io.o2o.analytics.testing.InfluxV2WriteProxyProcess;
 import io.o2o.analytics.testing.KafkaTestBroker;
 import io.o2o.analytics.testing.SimulatedTime;
+import io.o2o.analytics.testing.TestHashKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.o2o.analytics.job;
 
-import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -19,6 +18,7 @@ import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.testing.InfluxTestServer;
 import io.o2o.analytics.testing.KafkaTestBroker;
 import io.o2o.analytics.testing.SimulatedTime;
+import io.o2o.analytics.testing.TestHashKeys;
 import io.o2o.analytics.visits.VisitDetector;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.o2o.analytics.job;
 
-import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static io.o2o.analytics.job.OutputFiles.engineDeviceMinutes;
@@ -22,6 +21,7 @@ import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.simulator.TrueConversion;
 import io.o2o.analytics.simulator.TrueZoneStay;
+import io.o2o.analytics.testing.TestHashKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;

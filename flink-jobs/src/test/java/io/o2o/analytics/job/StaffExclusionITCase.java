@@ -1,6 +1,5 @@
 package io.o2o.analytics.job;
 
-import io.o2o.analytics.testing.TestHashKeys;
 import static io.o2o.analytics.job.OutputFiles.engineDeviceMinutes;
 import static io.o2o.analytics.job.OutputFiles.lines;
 import static io.o2o.analytics.job.OutputFiles.trueDeviceMinutes;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.simulator.GroundTruth;
 import io.o2o.analytics.testing.TestClusters;
+import io.o2o.analytics.testing.TestHashKeys;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.o2o.analytics.offers;
 
-import io.o2o.analytics.testing.TestHashKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +16,7 @@ import io.o2o.analytics.testing.FailOnceSink;
 import io.o2o.analytics.testing.KafkaTestBroker;
 import io.o2o.analytics.testing.SimulatedTime;
 import io.o2o.analytics.testing.TestClusters;
+import io.o2o.analytics.testing.TestHashKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
