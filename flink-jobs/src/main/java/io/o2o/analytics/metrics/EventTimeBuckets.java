@@ -70,6 +70,14 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
         return false;
     }
 
+    /**
+     * Whether this aggregation carries a running total into quiet periods ({@link #continuesAfter}); only those
+     * keep the key's last input, so that the others (pipeline health sees every record) pay no state access for it.
+     */
+    protected boolean carriesRunningTotal() {
+        return false;
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         buckets = getRuntimeContext()
@@ -103,9 +111,11 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
         }
         add(bucket, element);
         buckets.put(start, bucket);
-        Long last = lastInput.value();
-        if (last == null || eventTime > last) {
-            lastInput.update(eventTime);
+        if (carriesRunningTotal()) {
+            Long last = lastInput.value();
+            if (last == null || eventTime > last) {
+                lastInput.update(eventTime);
+            }
         }
     }
 
@@ -118,7 +128,7 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
             }
         }
         K key = ctx.getCurrentKey();
-        long carryUntil = carryUntil(ctx.timerService().currentWatermark());
+        long carryUntil = carriesRunningTotal() ? carryUntil(ctx.timerService().currentWatermark()) : Long.MIN_VALUE;
         while (!due.isEmpty()) {
             long start = due.pollFirst();
             emit(key, start, buckets.get(start), out);
@@ -133,7 +143,7 @@ public abstract class EventTimeBuckets<K, IN, ACC, OUT> extends KeyedProcessFunc
                 }
             }
         }
-        if (buckets.isEmpty()) {
+        if (carriesRunningTotal() && buckets.isEmpty()) {
             lastInput.clear();
         }
     }

@@ -75,6 +75,11 @@ public class StoreOccupancyAggregator
     }
 
     @Override
+    protected boolean carriesRunningTotal() {
+        return true;
+    }
+
+    @Override
     protected boolean continuesAfter(String storeId) throws Exception {
         return doorOccupancy.value() != null || deviceOccupancy.value() != null;
     }

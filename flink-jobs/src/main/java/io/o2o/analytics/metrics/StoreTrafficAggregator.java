@@ -101,6 +101,11 @@ public class StoreTrafficAggregator extends EventTimeBuckets<String, StoreVisitE
     }
 
     @Override
+    protected boolean carriesRunningTotal() {
+        return true;
+    }
+
+    @Override
     protected boolean continuesAfter(String storeId) throws Exception {
         return occupancy.value() != null;
     }

@@ -146,6 +146,11 @@ public class ZoneActivityAggregator extends EventTimeBuckets<String, ZoneSignal,
     }
 
     @Override
+    protected boolean carriesRunningTotal() {
+        return true;
+    }
+
+    @Override
     protected boolean continuesAfter(String key) throws Exception {
         return occupancy.value() != null;
     }
