@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import io.o2o.analytics.state.EventTimeBuffer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -53,8 +52,12 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
     private final int maxIdsPerCustomer;
     private final long ttlMillis;
 
-    private final EventTimeBuffer<IdentityEdge> pending = EventTimeBuffer.of(
-            "pending-evidence", IdentityEdge.class, IdentityEdge::ts, (a, b) -> a.key().compareTo(b.key()));
+    /**
+     * Evidence waiting for the watermark, by its instant. The one key holds the whole city's pending evidence (a
+     * minute of it, at the default out-of-orderness), and a timer fires for each instant: so each timer takes the
+     * edges of its own instant, instead of reading and rewriting every pending edge as one list would.
+     */
+    private transient MapState<Long, List<IdentityEdge>> pending;
     private transient MapState<String, IdentityNode> nodes;
     private transient MapState<String, CustomerComponent> customers;
     private transient MapState<Long, List<String>> expiries;
@@ -72,7 +75,8 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
 
     @Override
     public void open(OpenContext openContext) {
-        pending.open(getRuntimeContext());
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "pending-evidence-by-instant", Types.LONG, Types.LIST(TypeInformation.of(IdentityEdge.class))));
         nodes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("identifiers", Types.STRING, TypeInformation.of(IdentityNode.class)));
         customers = getRuntimeContext().getMapState(
@@ -93,7 +97,10 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             apply(edge, ctx, out);
             return;
         }
-        pending.add(edge);
+        List<IdentityEdge> atInstant = pending.get(edge.ts());
+        List<IdentityEdge> updated = atInstant == null ? new ArrayList<>(1) : new ArrayList<>(atInstant);
+        updated.add(edge);
+        pending.put(edge.ts(), updated);
         ctx.timerService().registerEventTimeTimer(edge.ts());
     }
 
@@ -118,8 +125,16 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             }
             expiries.remove(timestamp);
         }
-        for (IdentityEdge edge : pending.takeDue(timestamp)) {
-            apply(edge, ctx, out);
+        // Every pending edge has a timer at its own instant, and evidence at or behind the watermark is applied
+        // at once: the edges of this instant are all that is due.
+        List<IdentityEdge> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            List<IdentityEdge> ordered = new ArrayList<>(due);
+            ordered.sort(Comparator.comparing(IdentityEdge::key));
+            for (IdentityEdge edge : ordered) {
+                apply(edge, ctx, out);
+            }
         }
     }
 
