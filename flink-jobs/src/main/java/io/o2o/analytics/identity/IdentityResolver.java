@@ -119,8 +119,15 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
         if (expiring != null) {
             for (String node : new TreeSet<>(expiring)) {
                 IdentityNode state = nodes.get(node);
-                if (state != null && state.lastSeen + ttlMillis == timestamp) {
+                if (state == null) {
+                    continue;
+                }
+                long due = state.lastSeen + ttlMillis;
+                if (due == timestamp) {
                     forget(node, state.customerId, timestamp, out);
+                } else if (due > timestamp) {
+                    // Seen again since this expiry was planned: the next one is planned only now (see touch).
+                    scheduleExpiry(node, state.lastSeen, ctx);
                 }
             }
             expiries.remove(timestamp);
@@ -156,7 +163,7 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             String unknown = a == null ? edge.a() : edge.b();
             String id = nodes.get(known).customerId;
             CustomerComponent customer = customers.get(id);
-            touch(known, edge.ts(), ctx);
+            touch(known, edge.ts());
             if (customer.members.size() >= maxIdsPerCustomer) {
                 refuse(edge, ctx);
                 return;
@@ -166,8 +173,8 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             customers.put(id, customer);
             return;
         }
-        touch(edge.a(), edge.ts(), ctx);
-        touch(edge.b(), edge.ts(), ctx);
+        touch(edge.a(), edge.ts());
+        touch(edge.b(), edge.ts());
         if (a.customerId.equals(b.customerId)) {
             CustomerComponent customer = customers.get(a.customerId);
             if (!customer.edges.contains(edge.key())) {
@@ -217,12 +224,16 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
         out.collect(new CustomerAssignment(node, customerId, previous, ts));
     }
 
-    private void touch(String node, long ts, Context ctx) throws Exception {
+    /**
+     * Moves the identifier's expiry later without planning a new one: its planned expiry, when due, finds it seen
+     * since and plans the next. One planned expiry per identifier, instead of one per piece of evidence (a device
+     * seen with its user is re-sent daily, and the TTL is months).
+     */
+    private void touch(String node, long ts) throws Exception {
         IdentityNode state = nodes.get(node);
         if (ts > state.lastSeen) {
             state.lastSeen = ts;
             nodes.put(node, state);
-            scheduleExpiry(node, ts, ctx);
         }
     }
 

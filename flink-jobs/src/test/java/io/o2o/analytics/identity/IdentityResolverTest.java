@@ -164,4 +164,24 @@ class IdentityResolverTest {
                     .allSatisfy(a -> assertThat(a.ts()).isLessThanOrEqualTo(MONDAY + 20 * ONE_DAY));
         }
     }
+
+    @Test
+    void evidenceRepeatedDailyPlansOneExpiryPerIdentifierAndExpiresATtlAfterTheLast() throws Exception {
+        try (var harness = harness(16)) {
+            List<IdentityEdge> daily = new ArrayList<>();
+            for (int day = 0; day < 20; day++) {
+                daily.add(link("user:a", "device:1", MONDAY + day * ONE_DAY));
+            }
+            feed(harness, daily);
+            harness.processWatermark(MONDAY + 20 * ONE_DAY);
+            assertThat(harness.numEventTimeTimers()).as("one planned expiry per identifier").isEqualTo(1);
+
+            long lastEvidence = MONDAY + 19 * ONE_DAY;
+            harness.processWatermark(lastEvidence + TTL.toMillis() - 1);
+            assertThat(harness.numKeyedStateEntries()).as("kept until a TTL after the last evidence").isPositive();
+            assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+            harness.processWatermark(lastEvidence + TTL.toMillis());
+            assertThat(harness.numKeyedStateEntries()).as("forgotten then").isZero();
+        }
+    }
 }
