@@ -153,28 +153,29 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             customer.createdAt = edge.ts();
             String id = customerId(edge.a(), edge.ts());
             customer.edges.add(edge.key());
-            join(id, customer, edge.a(), edge.ts(), null, ctx, out);
-            join(id, customer, edge.b(), edge.ts(), null, ctx, out);
+            join(id, customer, edge.a(), null, edge.ts(), null, ctx, out);
+            join(id, customer, edge.b(), null, edge.ts(), null, ctx, out);
             customers.put(id, customer);
             return;
         }
         if (a == null || b == null) {
             String known = a == null ? edge.b() : edge.a();
+            IdentityNode knownState = a == null ? b : a;
             String unknown = a == null ? edge.a() : edge.b();
-            String id = nodes.get(known).customerId;
+            String id = knownState.customerId;
             CustomerComponent customer = customers.get(id);
-            touch(known, edge.ts());
+            touch(known, knownState, edge.ts());
             if (customer.members.size() >= maxIdsPerCustomer) {
                 refuse(edge, ctx);
                 return;
             }
             customer.edges.add(edge.key());
-            join(id, customer, unknown, edge.ts(), null, ctx, out);
+            join(id, customer, unknown, null, edge.ts(), null, ctx, out);
             customers.put(id, customer);
             return;
         }
-        touch(edge.a(), edge.ts());
-        touch(edge.b(), edge.ts());
+        touch(edge.a(), a, edge.ts());
+        touch(edge.b(), b, edge.ts());
         if (a.customerId.equals(b.customerId)) {
             CustomerComponent customer = customers.get(a.customerId);
             if (!customer.edges.contains(edge.key())) {
@@ -203,18 +204,22 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
         survivor.edges.addAll(absorbed.edges);
         survivor.edges.add(edge.key());
         for (String member : absorbed.members) {
-            join(survivorId, survivor, member, edge.ts(), absorbedId, ctx, out);
+            join(survivorId, survivor, member, nodes.get(member), edge.ts(), absorbedId, ctx, out);
         }
         customers.remove(absorbedId);
         customers.put(survivorId, survivor);
         merges.inc();
     }
 
-    /** Puts {@code node} into a customer and announces it. */
-    private void join(String customerId, CustomerComponent customer, String node, long ts, String previous,
-            Context ctx, Collector<CustomerAssignment> out) throws Exception {
+    /**
+     * Puts {@code node} into a customer and announces it.
+     *
+     * @param state the node as stored, null for a new one (passed in: each read of the graph's one key is a RocksDB
+     *     lookup, and the callers have just read it)
+     */
+    private void join(String customerId, CustomerComponent customer, String node, IdentityNode state, long ts,
+            String previous, Context ctx, Collector<CustomerAssignment> out) throws Exception {
         customer.members.add(node);
-        IdentityNode state = nodes.get(node);
         if (state == null) {
             state = new IdentityNode(customerId, ts);
             scheduleExpiry(node, ts, ctx);
@@ -229,8 +234,7 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
      * since and plans the next. One planned expiry per identifier, instead of one per piece of evidence (a device
      * seen with its user is re-sent daily, and the TTL is months).
      */
-    private void touch(String node, long ts) throws Exception {
-        IdentityNode state = nodes.get(node);
+    private void touch(String node, IdentityNode state, long ts) throws Exception {
         if (ts > state.lastSeen) {
             state.lastSeen = ts;
             nodes.put(node, state);
