@@ -76,7 +76,7 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-evidence-by-instant", Types.LONG, Types.LIST(TypeInformation.of(IdentityEdge.class))));
+                "pending-evidence", Types.LONG, Types.LIST(TypeInformation.of(IdentityEdge.class))));
         nodes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("identifiers", Types.STRING, TypeInformation.of(IdentityNode.class)));
         customers = getRuntimeContext().getMapState(
