@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,9 +23,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -62,6 +60,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     static final long KEPT_OFFERS = OfferRuleParser.MAX_REDEMPTION.toMillis();
     private static final String STORE = "store:";
     private static final String ZONE = "zone:";
+    /** A state of the earlier layout, a map state then ({@link #refuseTheLayoutOfSeparateStates}). */
+    static final String SEPARATE_STATES_GUARD = "identifiers";
 
     private final OfferRuleParser parser;
     private final List<String> fileRules;
@@ -69,38 +69,23 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private final Map<String, StoreHours> openingHours;
     private final Map<String, ZoneId> timeZones;
     private final Map<String, String> storeOfZone;
-    /** Forgets all of an idle customer's offer state (no signal for the identity TTL, in event time). */
+    /**
+     * Forgets all of an idle customer's offer state (no signal for the identity TTL, in event time); its clock is
+     * part of the customer's state value.
+     */
     private final EventTimeExpiry customerExpiry;
 
+    /**
+     * Signals wait here for the watermark, apart from the customer's state: a signal arrives as a list append, which
+     * with RocksDB is a merge written without reading anything. In the customer's value, every arriving signal would
+     * read, deserialise, reserialise and write the customer's whole state (its sent offers and decided ids among
+     * it), and a timer reads both anyway.
+     */
     private final EventTimeBuffer<OfferSignal> pending = EventTimeBuffer.of(
             "pending-signals", OfferSignal.class, OfferSignal::knownAt, (a, b) -> a.eventId().compareTo(b.eventId()));
 
-    /**
-     * Every identifier of the customer, from the identity graph's membership changes (which reach the engine no
-     * later than the customer's activities: attribution learns of an identifier's customer from the same
-     * assignments). The ones an online platform can send to are the recipients.
-     */
-    private transient MapState<String, Boolean> identifiers;
-    /** Identifiers of the customer that opted out of offers, with when. */
-    private transient MapState<String, Long> optOuts;
-    /** CRM segments per identifier of the customer. */
-    private transient MapState<String, List<String>> segments;
-    /** Online channels the customer used, with when last. */
-    private transient MapState<String, Long> channels;
-    /** {@code store:<id>} or {@code zone:<id>} the customer is in, with since when. */
-    private transient MapState<String, Long> presence;
-    /** Last purchase per store. */
-    private transient MapState<String, Long> lastPurchase;
-    /** Last visit exit or purchase in any store. */
-    private transient ValueState<Long> lastStoreActivity;
-    /** When old sent offers, decided ids and lost presences were last forgotten. */
-    private transient ValueState<Long> lastCleanup;
-    private transient ListState<VisitCheck> visitChecks;
-    private transient ListState<SentOffer> sentOffers;
-    /** Offers per rule ever sent to the customer. */
-    private transient MapState<String, Integer> sentPerRule;
-    /** Offer ids decided, so that a repeated trigger decides nothing twice. */
-    private transient MapState<String, Long> decided;
+    /** Everything else kept about the customer: read once and written once per timer. */
+    private transient ValueState<CustomerOfferState> customerState;
 
     private transient OfferRuleBook book;
     private transient Map<String, Counter> outcomes;
@@ -125,27 +110,28 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     @Override
     public void open(OpenContext openContext) {
+        refuseTheLayoutOfSeparateStates();
         pending.open(getRuntimeContext());
-        identifiers = mapState("identifiers", Types.BOOLEAN);
-        optOuts = mapState("opt-outs", Types.LONG);
-        segments = mapState("segments", Types.LIST(Types.STRING));
-        channels = mapState("channels", Types.LONG);
-        presence = mapState("presence", Types.LONG);
-        lastPurchase = mapState("last-purchase", Types.LONG);
-        sentPerRule = mapState("sent-per-rule", Types.INT);
-        decided = mapState("decided", Types.LONG);
-        lastStoreActivity = getRuntimeContext().getState(new ValueStateDescriptor<>("last-store-activity", Types.LONG));
-        lastCleanup = getRuntimeContext().getState(new ValueStateDescriptor<>("last-cleanup", Types.LONG));
-        visitChecks = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("visit-checks", TypeInformation.of(VisitCheck.class)));
-        sentOffers = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("sent-offers", TypeInformation.of(SentOffer.class)));
-        customerExpiry.open(getRuntimeContext());
+        customerState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("customer-offer-state", TypeInformation.of(CustomerOfferState.class)));
         outcomes = new HashMap<>();
     }
 
-    private <V> MapState<String, V> mapState(String name, TypeInformation<V> type) {
-        return getRuntimeContext().getMapState(new MapStateDescriptor<>(name, Types.STRING, type));
+    /**
+     * A savepoint of the versions that kept the customer in a dozen states would otherwise restore without a word:
+     * Flink carries a restored state no function asks for along unused, so every customer would start afresh (its
+     * opt-outs forgotten, offers sent again despite them). Asking for one of those states under another kind makes
+     * Flink refuse such a savepoint. docs/operations.md, "State layout changes", says how to upgrade.
+     */
+    private void refuseTheLayoutOfSeparateStates() {
+        try {
+            getRuntimeContext().getState(new ValueStateDescriptor<>(SEPARATE_STATES_GUARD, Types.BOOLEAN));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("The savepoint holds the offer engine's state of an earlier version (a "
+                    + "state per kind of fact about the customer), which does not restore into one value per customer: "
+                    + "finish the old job with 'flink stop --drain' and start this one without a savepoint "
+                    + "(docs/operations.md, \"State layout changes\")", e);
+        }
     }
 
     @Override
@@ -187,46 +173,38 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
         List<OfferSignal> due = pending.takeDue(timestamp);
-        // Expiry before anything at this instant: a customer without signals for exactly the TTL is forgotten first.
-        if (customerExpiry.expiredAt(timestamp, !due.isEmpty(), ctx.timerService())) {
-            forgetCustomer();
+        CustomerOfferState customer = customerState.value();
+        // Expiry before anything at this instant: a customer without signals for exactly the TTL is forgotten first
+        // (everything but the signals the watermark has not reached yet).
+        if (customer != null && customer.expiry != null
+                && customerExpiry.expiredAt(customer.expiry, timestamp, !due.isEmpty(), ctx.timerService())) {
             if (due.isEmpty()) {
                 // Nothing left to decide or to clean up (no presence, no visit waiting): leave no state behind.
+                customerState.clear();
                 return;
             }
+            customer = null;
+        }
+        if (customer == null) {
+            customer = new CustomerOfferState();
         }
         List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(timestamp);
         for (OfferSignal signal : due) {
-            handle(signal, rules, ctx, out);
+            handle(customer, signal, rules, ctx, out);
         }
-        dwellDue(timestamp, rules, ctx, out);
-        visitsDue(timestamp, rules, ctx, out);
-        forgetOld(timestamp);
+        dwellDue(customer, timestamp, rules, ctx, out);
+        visitsDue(customer, timestamp, rules, ctx, out);
+        forgetOld(customer, timestamp);
         if (!due.isEmpty()) {
-            customerExpiry.touch(timestamp, ctx.timerService());
+            customer.expiry = customerExpiry.touch(customer.expiry, timestamp, ctx.timerService());
         }
+        customerState.update(customer);
     }
 
-    /** Everything kept about the customer; signals the watermark has not reached yet stay. */
-    private void forgetCustomer() {
-        identifiers.clear();
-        optOuts.clear();
-        segments.clear();
-        channels.clear();
-        presence.clear();
-        lastPurchase.clear();
-        sentPerRule.clear();
-        decided.clear();
-        lastStoreActivity.clear();
-        lastCleanup.clear();
-        visitChecks.clear();
-        sentOffers.clear();
-    }
-
-    private void handle(OfferSignal signal, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
-            throws Exception {
+    private void handle(CustomerOfferState customer, OfferSignal signal, List<OfferRule> rules, OnTimerContext ctx,
+            Collector<OfferDecision> out) throws Exception {
         if (OfferSignal.MEMBERSHIP.equals(signal.kind())) {
-            membership(signal.identifier(), signal.joined());
+            membership(customer, signal.identifier(), signal.joined());
             return;
         }
         long now = signal.knownAt();
@@ -242,7 +220,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
                         && (engagement.storeId() == null || engagement.storeId().equals(moment.storeId()))
                         && moment.ts() - engagement.ts() <= trigger.within().toMillis()
                         && moment.ts() >= engagement.ts()) {
-                    consider(rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
+                    consider(customer, rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
                 }
             }
             return;
@@ -251,53 +229,56 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         switch (moment.kind()) {
             case CustomerActivity.PREFERENCE -> {
                 if (CustomerActivity.OPT_OUT.equals(moment.action())) {
-                    optOuts.put(identifier, moment.ts());
+                    customer.optOuts.put(identifier, moment.ts());
                 } else {
-                    optOuts.remove(identifier);
+                    customer.optOuts.remove(identifier);
                 }
-                segments.put(identifier, moment.segments() == null ? List.of() : moment.segments());
+                customer.segments.put(identifier,
+                        moment.segments() == null ? new String[0] : moment.segments().toArray(String[]::new));
             }
-            case CustomerActivity.ONLINE -> channels.put(moment.channel(), moment.ts());
+            case CustomerActivity.ONLINE -> customer.channels.put(moment.channel(), moment.ts());
             case CustomerActivity.ENTER -> {
-                Long lapsedSince = lastStoreActivity.value();
-                presence.put(STORE + moment.storeId(), moment.ts());
-                fire(rules, OfferTrigger.ENTER, moment, now, ctx, out);
-                nearby(rules, moment, lapsedSince, now, ctx, out);
-                scheduleDwell(rules, STORE + moment.storeId(), moment.storeId(), null, moment.ts(), now, ctx, out);
+                Long lapsedSince = customer.lastStoreActivity;
+                customer.presence.put(STORE + moment.storeId(), moment.ts());
+                fire(customer, rules, OfferTrigger.ENTER, moment, now, ctx, out);
+                nearby(customer, rules, moment, lapsedSince, now, ctx, out);
+                scheduleDwell(customer, rules, STORE + moment.storeId(), moment.storeId(), null, moment.ts(), now, ctx,
+                        out);
             }
             case CustomerActivity.PASS_BY -> {
-                fire(rules, OfferTrigger.PASS_BY, moment, now, ctx, out);
-                nearby(rules, moment, lastStoreActivity.value(), now, ctx, out);
+                fire(customer, rules, OfferTrigger.PASS_BY, moment, now, ctx, out);
+                nearby(customer, rules, moment, customer.lastStoreActivity, now, ctx, out);
             }
-            case CustomerActivity.EXIT -> presence.remove(STORE + moment.storeId());
+            case CustomerActivity.EXIT -> customer.presence.remove(STORE + moment.storeId());
             case CustomerActivity.ZONE_ENTRY -> {
-                presence.put(ZONE + moment.zoneId(), moment.ts());
-                scheduleDwell(rules, ZONE + moment.zoneId(), moment.storeId(), moment.zoneId(), moment.ts(), now, ctx, out);
+                customer.presence.put(ZONE + moment.zoneId(), moment.ts());
+                scheduleDwell(customer, rules, ZONE + moment.zoneId(), moment.storeId(), moment.zoneId(), moment.ts(),
+                        now, ctx, out);
             }
             case CustomerActivity.ZONE_VISIT -> {
-                Long since = presence.get(ZONE + moment.zoneId());
+                Long since = customer.presence.get(ZONE + moment.zoneId());
                 if (since != null && since <= moment.ts()) {
-                    presence.remove(ZONE + moment.zoneId());
+                    customer.presence.remove(ZONE + moment.zoneId());
                 }
             }
             case CustomerActivity.VISIT -> {
-                remember(moment.exitedAt());
+                remember(customer, moment.exitedAt());
                 for (OfferRule rule : rules) {
                     if (rule.trigger().type() == OfferTrigger.VISIT_WITHOUT_PURCHASE && rule.runsIn(moment.storeId())) {
                         long due = Math.max(moment.exitedAt() + rule.trigger().grace().toMillis(), now);
-                        visitChecks.add(new VisitCheck(moment.eventId(), rule.id(), moment.storeId(), moment.ts(),
-                                moment.exitedAt(), due));
+                        customer.visitChecks.add(new VisitCheck(moment.eventId(), rule.id(), moment.storeId(),
+                                moment.ts(), moment.exitedAt(), due));
                         ctx.timerService().registerEventTimeTimer(due);
                     }
                 }
             }
             case CustomerActivity.PURCHASE -> {
-                remember(moment.ts());
-                Long last = lastPurchase.get(moment.storeId());
+                remember(customer, moment.ts());
+                Long last = customer.lastPurchase.get(moment.storeId());
                 if (last == null || last < moment.ts()) {
-                    lastPurchase.put(moment.storeId(), moment.ts());
+                    customer.lastPurchase.put(moment.storeId(), moment.ts());
                 }
-                redeem(moment, out);
+                redeem(customer, moment, out);
             }
             default -> { }
         }
@@ -308,15 +289,15 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
      * which now receives its moments: what this one still had open (a presence, a visit waiting for its grace)
      * would only fire offers for nobody, ahead of the survivor's.
      */
-    private void membership(String identifier, boolean joined) throws Exception {
+    private static void membership(CustomerOfferState customer, String identifier, boolean joined) {
         if (joined) {
-            identifiers.put(identifier, true);
+            customer.identifiers.add(identifier);
             return;
         }
-        identifiers.remove(identifier);
-        if (identifiers.isEmpty()) {
-            presence.clear();
-            visitChecks.clear();
+        customer.identifiers.remove(identifier);
+        if (customer.identifiers.isEmpty()) {
+            customer.presence.clear();
+            customer.visitChecks.clear();
         }
     }
 
@@ -325,42 +306,43 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         return ProfileUpdater.ONLINE_KINDS.contains(identifier.substring(0, identifier.indexOf(':')));
     }
 
-    private void remember(long storeActivity) throws Exception {
-        Long last = lastStoreActivity.value();
+    private static void remember(CustomerOfferState customer, long storeActivity) {
+        Long last = customer.lastStoreActivity;
         if (last == null || last < storeActivity) {
-            lastStoreActivity.update(storeActivity);
+            customer.lastStoreActivity = storeActivity;
         }
     }
 
-    private void fire(List<OfferRule> rules, OfferTrigger type, CustomerActivity moment, long now, OnTimerContext ctx,
-            Collector<OfferDecision> out) throws Exception {
+    private void fire(CustomerOfferState customer, List<OfferRule> rules, OfferTrigger type, CustomerActivity moment,
+            long now, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
         for (OfferRule rule : rules) {
             if (rule.trigger().type() == type) {
-                consider(rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
+                consider(customer, rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
             }
         }
     }
 
     /** A member whose last store visit or purchase is long past comes near or in. */
-    private void nearby(List<OfferRule> rules, CustomerActivity moment, Long lastActivity, long now,
-            OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+    private void nearby(CustomerOfferState customer, List<OfferRule> rules, CustomerActivity moment, Long lastActivity,
+            long now, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
         for (OfferRule rule : rules) {
             OfferRule.Trigger trigger = rule.trigger();
             if (trigger.type() == OfferTrigger.LAPSED_MEMBER_NEARBY && trigger.near().contains(moment.kind())
                     && lastActivity != null && moment.ts() - lastActivity >= trigger.lapsedFor().toMillis()
-                    && isMember()) {
-                consider(rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
+                    && isMember(customer)) {
+                consider(customer, rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
             }
         }
     }
 
-    private void scheduleDwell(List<OfferRule> rules, String place, String storeId, String zoneId, long enteredAt,
-            long now, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+    private void scheduleDwell(CustomerOfferState customer, List<OfferRule> rules, String place, String storeId,
+            String zoneId, long enteredAt, long now, OnTimerContext ctx, Collector<OfferDecision> out)
+            throws Exception {
         for (OfferRule rule : rules) {
             if (dwellsIn(rule, storeId, zoneId)) {
                 long due = enteredAt + rule.trigger().dwell().toMillis();
                 if (due <= now) {
-                    consider(rule, storeId, zoneId, due, now, dwellEventId(place, enteredAt), ctx, out);
+                    consider(customer, rule, storeId, zoneId, due, now, dwellEventId(place, enteredAt), ctx, out);
                 } else {
                     ctx.timerService().registerEventTimeTimer(due);
                 }
@@ -375,10 +357,9 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     }
 
     /** Dwell thresholds reached at {@code timestamp} by a presence still open. */
-    private void dwellDue(long timestamp, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
-            throws Exception {
-        List<Map.Entry<String, Long>> open = new ArrayList<>();
-        presence.entries().forEach(open::add);
+    private void dwellDue(CustomerOfferState customer, long timestamp, List<OfferRule> rules, OnTimerContext ctx,
+            Collector<OfferDecision> out) throws Exception {
+        List<Map.Entry<String, Long>> open = new ArrayList<>(customer.presence.entrySet());
         open.sort(Map.Entry.comparingByKey());
         for (Map.Entry<String, Long> place : open) {
             String key = place.getKey();
@@ -386,7 +367,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             String storeId = zoneId != null ? storeOfZone.get(zoneId) : key.substring(STORE.length());
             for (OfferRule rule : rules) {
                 if (dwellsIn(rule, storeId, zoneId) && place.getValue() + rule.trigger().dwell().toMillis() == timestamp) {
-                    consider(rule, storeId, zoneId, timestamp, timestamp, dwellEventId(key, place.getValue()), ctx, out);
+                    consider(customer, rule, storeId, zoneId, timestamp, timestamp, dwellEventId(key, place.getValue()),
+                            ctx, out);
                 }
             }
         }
@@ -396,73 +378,72 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         return "dwell:" + place + ':' + enteredAt;
     }
 
-    private void visitsDue(long timestamp, List<OfferRule> rules, OnTimerContext ctx, Collector<OfferDecision> out)
-            throws Exception {
+    private void visitsDue(CustomerOfferState customer, long timestamp, List<OfferRule> rules, OnTimerContext ctx,
+            Collector<OfferDecision> out) throws Exception {
         List<VisitCheck> due = new ArrayList<>();
         List<VisitCheck> later = new ArrayList<>();
-        for (VisitCheck check : visitChecks.get()) {
+        for (VisitCheck check : customer.visitChecks) {
             (check.dueAt() <= timestamp ? due : later).add(check);
         }
         if (due.isEmpty()) {
             return;
         }
-        visitChecks.update(later);
+        customer.visitChecks = later;
         due.sort(java.util.Comparator.comparingLong(VisitCheck::dueAt).thenComparing(VisitCheck::visitEventId)
                 .thenComparing(VisitCheck::ruleId));
         for (VisitCheck check : due) {
-            Long purchase = lastPurchase.get(check.storeId());
+            Long purchase = customer.lastPurchase.get(check.storeId());
             boolean bought = purchase != null && purchase >= check.enteredAt() && purchase <= check.dueAt();
             if (bought) {
                 continue;
             }
             for (OfferRule rule : rules) {
                 if (rule.id().equals(check.ruleId())) {
-                    consider(rule, check.storeId(), null, check.dueAt(), timestamp, check.visitEventId(), ctx, out);
+                    consider(customer, rule, check.storeId(), null, check.dueAt(), timestamp, check.visitEventId(), ctx,
+                            out);
                 }
             }
         }
     }
 
     /** The rule fired: does it apply here and now, and may the customer receive it? */
-    private void consider(OfferRule rule, String storeId, String zoneId, long triggeredAt, long now, String triggerEventId,
-            OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+    private void consider(CustomerOfferState customer, OfferRule rule, String storeId, String zoneId, long triggeredAt,
+            long now, String triggerEventId, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
         if (!rule.runsIn(storeId) || now - triggeredAt > policy.freshness().toMillis() || !scheduled(rule, storeId, now)
-                || !inAudience(rule)) {
+                || !inAudience(customer, rule)) {
             return;
         }
         String offerId = offerId(rule.id(), triggerEventId);
-        if (decided.contains(offerId)) {
+        if (customer.decided.containsKey(offerId)) {
             return;
         }
-        decided.put(offerId, now);
+        customer.decided.put(offerId, now);
         long redeemBy = now + (rule.redeemWithin() != null ? rule.redeemWithin() : policy.redemptionWindow()).toMillis();
         TreeSet<String> to = new TreeSet<>();
-        for (String id : identifiers.keys()) {
+        for (String id : customer.identifiers) {
             if (reachable(id)) {
                 to.add(id);
             }
         }
-        String[] verdict = verdict(rule, storeId, now, to);
+        String[] verdict = verdict(customer, rule, storeId, now, to);
         OfferDecision decision = new OfferDecision(offerId, verdict[0], verdict[1], rule.id(), rule.version(),
                 ctx.getCurrentKey(), storeId, zoneId, rule.trigger().type().code(), triggerEventId, triggeredAt, now,
                 List.copyOf(to), rule.offerJson(), redeemBy, null, null);
         if (decision.sent()) {
-            sentOffers.add(new SentOffer(offerId, rule.id(), rule.version(), storeId, now, redeemBy, false));
-            Integer ever = sentPerRule.get(rule.id());
-            sentPerRule.put(rule.id(), ever == null ? 1 : ever + 1);
+            customer.sentOffers.add(new SentOffer(offerId, rule.id(), rule.version(), storeId, now, redeemBy, false));
+            customer.sentPerRule.merge(rule.id(), 1, Integer::sum);
         }
         count(decision.outcome());
         out.collect(decision);
     }
 
     /** Outcome and reason: consent first (it is never overridden), then quiet hours, then the caps. */
-    private String[] verdict(OfferRule rule, String storeId, long now, TreeSet<String> to) throws Exception {
-        TreeSet<String> optedOut = new TreeSet<>();
-        optOuts.keys().forEach(optedOut::add);
-        if (!optedOut.isEmpty()) {
-            String first = optedOut.first();
+    private String[] verdict(CustomerOfferState customer, OfferRule rule, String storeId, long now,
+            TreeSet<String> to) {
+        if (!customer.optOuts.isEmpty()) {
+            String first = new TreeSet<>(customer.optOuts.keySet()).first();
             return new String[] {OfferDecision.SUPPRESSED_CONSENT,
-                    first + " opted out of offers at " + Instant.ofEpochMilli(optOuts.get(first))};
+                    first + " opted out of offers at " + Instant.ofEpochMilli(customer.optOuts.get(first))};
         }
         if (to.isEmpty()) {
             return new String[] {OfferDecision.SUPPRESSED_UNREACHABLE, "no online identifier to send it to"};
@@ -471,16 +452,16 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             return new String[] {OfferDecision.SUPPRESSED_QUIET_HOURS,
                     "quiet hours " + policy.quietFrom() + "-" + policy.quietUntil() + " at " + storeId};
         }
-        String cap = capReached(rule, storeId, now);
+        String cap = capReached(customer, rule, storeId, now);
         return cap == null ? new String[] {OfferDecision.SENT, null} : new String[] {OfferDecision.SUPPRESSED_CAP, cap};
     }
 
-    private String capReached(OfferRule rule, String storeId, long now) throws Exception {
+    private String capReached(CustomerOfferState customer, OfferRule rule, String storeId, long now) {
         int today = 0;
         int ruleToday = 0;
         Long lastOfRule = null;
         Long lastAtStore = null;
-        for (SentOffer sent : sentOffers.get()) {
+        for (SentOffer sent : customer.sentOffers) {
             if (sent.sentAt() > now - DAY) {
                 today++;
                 if (sent.ruleId().equals(rule.id())) {
@@ -495,7 +476,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             }
         }
         OfferRule.Caps caps = rule.caps();
-        Integer ever = sentPerRule.get(rule.id());
+        Integer ever = customer.sentPerRule.get(rule.id());
         if (caps.perCustomer() > 0 && ever != null && ever >= caps.perCustomer()) {
             return "rule cap: " + caps.perCustomer() + " per customer";
         }
@@ -532,14 +513,14 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         return !schedule.openingHoursOnly() || hours == null || hours.open(local);
     }
 
-    private boolean inAudience(OfferRule rule) throws Exception {
+    private static boolean inAudience(CustomerOfferState customer, OfferRule rule) {
         OfferRule.Audience audience = rule.audience();
-        if (audience.knownMember() != null && audience.knownMember() != isMember()) {
+        if (audience.knownMember() != null && audience.knownMember() != isMember(customer)) {
             return false;
         }
         if (!audience.channels().isEmpty()) {
             boolean used = false;
-            for (String channel : channels.keys()) {
+            for (String channel : customer.channels.keySet()) {
                 used |= audience.channels().contains(channel);
             }
             if (!used) {
@@ -547,8 +528,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             }
         }
         if (!audience.segments().isEmpty()) {
-            for (List<String> ofIdentifier : segments.values()) {
-                if (ofIdentifier.stream().anyMatch(audience.segments()::contains)) {
+            for (String[] ofIdentifier : customer.segments.values()) {
+                if (Arrays.stream(ofIdentifier).anyMatch(audience.segments()::contains)) {
                     return true;
                 }
             }
@@ -557,8 +538,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         return true;
     }
 
-    private boolean isMember() throws Exception {
-        for (String id : identifiers.keys()) {
+    private static boolean isMember(CustomerOfferState customer) {
+        for (String id : customer.identifiers) {
             if (id.startsWith("member:")) {
                 return true;
             }
@@ -567,9 +548,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     }
 
     /** A purchase at the store of an open offer redeems the latest such offer. */
-    private void redeem(CustomerActivity purchase, Collector<OfferDecision> out) throws Exception {
-        List<SentOffer> offers = new ArrayList<>();
-        sentOffers.get().forEach(offers::add);
+    private void redeem(CustomerOfferState customer, CustomerActivity purchase, Collector<OfferDecision> out) {
+        List<SentOffer> offers = customer.sentOffers;
         int latest = -1;
         for (int i = 0; i < offers.size(); i++) {
             SentOffer offer = offers.get(i);
@@ -584,52 +564,24 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         }
         SentOffer offer = offers.get(latest);
         offers.set(latest, offer.redeem());
-        sentOffers.update(offers);
         count(OfferDecision.REDEEMED);
         out.collect(new OfferDecision(offer.offerId(), OfferDecision.REDEEMED, "purchase " + purchase.txId(),
                 offer.ruleId(), offer.ruleVersion(), purchase.customerId(), offer.storeId(), null, null, null, offer.sentAt(),
                 purchase.ts(), List.of(), null, offer.redeemBy(), purchase.txId(), purchase.amount()));
     }
 
-    private void forgetOld(long now) throws Exception {
-        // Hourly per customer is often enough (what is forgotten is days old) and keeps three state scans off the
-        // path of every signal.
-        Long last = lastCleanup.value();
+    private void forgetOld(CustomerOfferState customer, long now) {
+        // Hourly per customer is often enough (what is forgotten is days old). When it happens is part of what is
+        // decided (a purchase learnt late redeems an offer not forgotten yet), so the rhythm stays as it always was.
+        Long last = customer.lastCleanup;
         if (last != null && now - last < HOUR) {
             return;
         }
-        lastCleanup.update(now);
-        List<SentOffer> kept = new ArrayList<>();
-        boolean dropped = false;
-        for (SentOffer offer : sentOffers.get()) {
-            if (offer.sentAt() > now - KEPT_OFFERS) {
-                kept.add(offer);
-            } else {
-                dropped = true;
-            }
-        }
-        if (dropped) {
-            sentOffers.update(kept);
-        }
-        List<String> stale = new ArrayList<>();
-        for (Map.Entry<String, Long> id : decided.entries()) {
-            if (id.getValue() < now - DAY - policy.freshness().toMillis()) {
-                stale.add(id.getKey());
-            }
-        }
-        for (String id : stale) {
-            decided.remove(id);
-        }
-        List<String> gone = new ArrayList<>();
-        for (Map.Entry<String, Long> place : presence.entries()) {
-            // A presence without its exit (a lost device) ends after a day.
-            if (place.getValue() < now - DAY) {
-                gone.add(place.getKey());
-            }
-        }
-        for (String place : gone) {
-            presence.remove(place);
-        }
+        customer.lastCleanup = now;
+        customer.sentOffers.removeIf(offer -> offer.sentAt() <= now - KEPT_OFFERS);
+        customer.decided.values().removeIf(decidedAt -> decidedAt < now - DAY - policy.freshness().toMillis());
+        // A presence without its exit (a lost device) ends after a day.
+        customer.presence.values().removeIf(since -> since < now - DAY);
     }
 
     private ZonedDateTime local(String storeId, long at) {

@@ -28,7 +28,9 @@ import org.apache.flink.streaming.api.TimerService;
  * customers did not disappear), the same rule as the identity graph's. Only an element still to be handled then
  * expires what it finds idle, as it would have in a live run.
  *
- * <p>State: one value per key with a pending expiry, the last activity and the time of the pending timer.
+ * <p>State: one value per key with a pending expiry, the last activity and the time of the pending timer; or, for a
+ * function that keeps all of a key's state in one value of its own, a {@link Clock} inside that value (no state of
+ * its own: one state read and write fewer per callback).
  */
 public final class EventTimeExpiry implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -67,19 +69,14 @@ public final class EventTimeExpiry implements Serializable {
         if (current == null) {
             return false;
         }
-        long due = current.f0 + ttlMillis;
-        long watermark = timers.currentWatermark();
-        boolean endOfInput = watermark == Long.MAX_VALUE;
-        if (due <= now && (arriving || !endOfInput)) {
+        if (idleAt(current.f0, now, arriving, timers)) {
             clock.clear();
             return true;
         }
-        if (current.f1 <= Math.min(now, watermark) && due > now && !endOfInput) {
-            // The timer fired before the deadline the key's later activity moved: set it again there. (A timer the
-            // watermark has not reached yet is still pending and will do this itself.)
-            current.f1 = due;
+        if (firedEarly(current.f0, current.f1, now, timers)) {
+            current.f1 = current.f0 + ttlMillis;
             clock.update(current);
-            timers.registerEventTimeTimer(due);
+            timers.registerEventTimeTimer(current.f1);
         }
         return false;
     }
@@ -96,6 +93,53 @@ public final class EventTimeExpiry implements Serializable {
         }
     }
 
+    /**
+     * As {@link #expiredAt(long, boolean, TimerService)}, for a clock the caller keeps in a state value of its own
+     * (and writes back afterwards: the pending timer may have moved).
+     *
+     * @return whether the key has been idle for the TTL: the caller forgets its state, the clock with it
+     */
+    public boolean expiredAt(Clock clock, long now, boolean arriving, TimerService timers) {
+        if (idleAt(clock.lastActivity, now, arriving, timers)) {
+            return true;
+        }
+        if (firedEarly(clock.lastActivity, clock.timerAt, now, timers)) {
+            clock.timerAt = clock.lastActivity + ttlMillis;
+            timers.registerEventTimeTimer(clock.timerAt);
+        }
+        return false;
+    }
+
+    /**
+     * As {@link #touch(long, TimerService)}, for a clock the caller keeps in a state value of its own.
+     *
+     * @param clock the key's clock, null when it has none (yet, or since it expired)
+     * @return the clock to keep
+     */
+    public Clock touch(Clock clock, long at, TimerService timers) {
+        if (clock == null) {
+            timers.registerEventTimeTimer(at + ttlMillis);
+            return new Clock(at, at + ttlMillis);
+        }
+        if (at > clock.lastActivity) {
+            clock.lastActivity = at;
+        }
+        return clock;
+    }
+
+    private boolean idleAt(long lastActivity, long now, boolean arriving, TimerService timers) {
+        return lastActivity + ttlMillis <= now && (arriving || timers.currentWatermark() != Long.MAX_VALUE);
+    }
+
+    /**
+     * Whether the key's timer fired before the deadline its later activity moved: it is set again there. (A timer the
+     * watermark has not reached yet is still pending and will do this itself.)
+     */
+    private boolean firedEarly(long lastActivity, long timerAt, long now, TimerService timers) {
+        long watermark = timers.currentWatermark();
+        return timerAt <= Math.min(now, watermark) && lastActivity + ttlMillis > now && watermark != Long.MAX_VALUE;
+    }
+
     /** The key's last activity, or null when nothing is kept for it. */
     public Long lastActivity() throws Exception {
         Tuple2<Long, Long> current = clock.value();
@@ -105,5 +149,20 @@ public final class EventTimeExpiry implements Serializable {
     /** The caller emptied the key's state for reasons of its own; a pending timer then finds nothing to do. */
     public void clear() {
         clock.clear();
+    }
+
+    /** A key's expiry clock inside a state value of the caller's (a POJO, so that Flink serialises it without Kryo). */
+    public static final class Clock {
+        /** The key's last activity. */
+        public long lastActivity;
+        /** When the key's pending expiry timer fires. */
+        public long timerAt;
+
+        public Clock() {}
+
+        Clock(long lastActivity, long timerAt) {
+            this.lastActivity = lastActivity;
+            this.timerAt = timerAt;
+        }
     }
 }

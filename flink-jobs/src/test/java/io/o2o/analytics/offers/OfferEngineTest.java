@@ -24,29 +24,58 @@ import static io.o2o.analytics.offers.OfferFixtures.rules;
 import static io.o2o.analytics.offers.OfferFixtures.visit;
 import static io.o2o.analytics.offers.OfferFixtures.zoneEntry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.o2o.analytics.fence.FenceCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OfferEngineTest {
     private static final String ENTER_RULE = rule("welcome", "\"trigger\":{\"type\":\"enter\"}");
 
     private static KeyedBroadcastOperatorTestHarness<String, OfferSignal, OfferRuleChange, OfferDecision> harness(
             List<String> rules) throws Exception {
+        var harness = unopened(rules, null);
+        harness.open();
+        return harness;
+    }
+
+    /**
+     * A harness of the engine not yet opened nor restored, refusing generic types as the job does.
+     *
+     * @param backend the state backend, or null for the harness's heap backend
+     */
+    private static KeyedBroadcastOperatorTestHarness<String, OfferSignal, OfferRuleChange, OfferDecision> unopened(
+            List<String> rules, StateBackend backend) throws Exception {
         OfferEngine engine = new OfferEngine(OfferFixtures.parser(), rules, OfferFixtures.policy(),
                 OfferFixtures.fences(), Duration.ofDays(90));
-        // Opened by the factory.
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                engine, OfferSignal::customerId, Types.STRING, OfferEngine.RULES);
+        var harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(engine, List.of(OfferEngine.RULES)), OfferSignal::customerId,
+                Types.STRING, 1, 1, 0);
+        ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+        if (backend != null) {
+            harness.setStateBackend(backend);
+        }
+        return harness;
     }
 
     /** Every signal, then the watermark past them all: what the engine decides. */
@@ -309,7 +338,7 @@ class OfferEngineTest {
     void aRuleChangeOverridesTheFileRuleOfTheSameIdAndSurvivesARestore() throws Exception {
         OfferRuleChange paused = OfferFixtures.parser().parseChange(
                 rule("welcome", "\"status\":\"paused\",\"trigger\":{\"type\":\"enter\"},\"ts\":" + (NOON + HOUR)));
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        OperatorSubtaskState snapshot;
         try (var harness = harness(rules(ENTER_RULE))) {
             harness.processBroadcastElement(paused, NOON);
             harness.processElement(membership(MEMBER, NOON - HOUR), NOON - HOUR);
@@ -318,11 +347,7 @@ class OfferEngineTest {
             assertThat(harness.extractOutputValues()).hasSize(1);
             snapshot = harness.snapshot(1, NOON + 1);
         }
-        OfferEngine engine = new OfferEngine(OfferFixtures.parser(), rules(ENTER_RULE), OfferFixtures.policy(),
-                OfferFixtures.fences(), Duration.ofDays(90));
-        try (var restored = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(engine, List.of(OfferEngine.RULES)), OfferSignal::customerId,
-                Types.STRING, 1, 1, 0)) {
+        try (var restored = unopened(rules(ENTER_RULE), null)) {
             restored.initializeState(snapshot);
             restored.open();
             OfferSignal later = enter("sh-002", NOON + 2 * HOUR);
@@ -441,7 +466,7 @@ class OfferEngineTest {
         try (var harness = harness(rules(ENTER_RULE))) {
             harness.processElement(membership(MEMBER, NOON), NOON);
             harness.watermark(NOON + TTL.toMillis() - 1);
-            assertThat(stateEntries(harness)).as("identifiers, cleanup time, expiry").isEqualTo(3);
+            assertThat(stateEntries(harness)).as("the customer's offer state, its expiry clock in it").isEqualTo(1);
             harness.watermark(NOON + TTL.toMillis());
             assertThat(stateEntries(harness)).isZero();
         }
@@ -464,23 +489,104 @@ class OfferEngineTest {
 
     @Test
     void aRestoredEngineKeepsThePendingExpiry() throws Exception {
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        OperatorSubtaskState snapshot;
         try (var harness = harness(rules(ENTER_RULE))) {
             harness.processElement(membership(MEMBER, NOON), NOON);
             harness.watermark(NOON);
             snapshot = harness.snapshot(1, NOON);
         }
-        OfferEngine engine = new OfferEngine(OfferFixtures.parser(), rules(ENTER_RULE), OfferFixtures.policy(),
-                OfferFixtures.fences(), TTL);
-        try (var restored = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(engine, List.of(OfferEngine.RULES)), OfferSignal::customerId,
-                Types.STRING, 1, 1, 0)) {
+        try (var restored = unopened(rules(ENTER_RULE), null)) {
             restored.initializeState(snapshot);
             restored.open();
             restored.watermark(NOON + TTL.toMillis() - 1);
-            assertThat(stateEntries(restored)).isEqualTo(3);
+            assertThat(stateEntries(restored)).isEqualTo(1);
             restored.watermark(NOON + TTL.toMillis());
             assertThat(stateEntries(restored)).isZero();
+        }
+    }
+
+    // ---- the customer's state as one value, on either backend
+
+    @Test
+    void onRocksDbAndAcrossARestoreTheEngineDecidesAsOnTheHeap() throws Exception {
+        List<String> rules = rules(ENTER_RULE,
+                rule("passing", "\"trigger\":{\"type\":\"pass_by\"},\"caps\":{\"perCustomerPerDay\":1}"),
+                rule("linger", "\"trigger\":{\"type\":\"dwell\",\"for\":\"PT10M\"}"),
+                rule("left", "\"trigger\":{\"type\":\"visit_without_purchase\"}"),
+                rule("vip", "\"trigger\":{\"type\":\"pass_by\"},"
+                        + "\"audience\":{\"segments\":[\"vip\"],\"channels\":[\"app\"]}"));
+        List<OfferSignal> signals = List.of(membership(MEMBER, NOON - HOUR), membership("user:u-1", NOON - HOUR),
+                preference(true, List.of("vip"), NOON - HOUR), online(engagement("view", "sku-1", null, NOON - HOUR)),
+                passBy("sh-002", NOON - 30 * MINUTE), enter(STORE, NOON), zoneEntry(FITTING_ROOM, NOON + MINUTE),
+                passBy("sh-003", NOON + 5 * MINUTE), visit("sh-002", NOON - 20 * MINUTE, NOON - 10 * MINUTE),
+                exit(STORE, NOON + 30 * MINUTE), purchase(STORE, "t-1", 5, NOON + 25 * MINUTE),
+                passBy("sh-004", NOON + 6 * HOUR), purchase("sh-004", "t-2", 7, NOON + 6 * HOUR + MINUTE));
+        List<OfferDecision> onHeap = decide(rules, signals.toArray(OfferSignal[]::new));
+
+        List<OfferDecision> onRocksDb = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        try (var harness = unopened(rules, new EmbeddedRocksDBStateBackend())) {
+            harness.open();
+            for (OfferSignal signal : signals) {
+                harness.processElement(signal, signal.knownAt());
+            }
+            // Sent offers, caps, presences, a visit waiting for its grace and the signals still pending cross it.
+            harness.watermark(NOON + 15 * MINUTE);
+            onRocksDb.addAll(harness.extractOutputValues());
+            snapshot = harness.snapshot(1, NOON + 15 * MINUTE);
+        }
+        try (var restored = unopened(rules, new EmbeddedRocksDBStateBackend())) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.watermark(Long.MAX_VALUE - 1);
+            onRocksDb.addAll(restored.extractOutputValues());
+        }
+        assertThat(onRocksDb).isEqualTo(onHeap);
+        assertThat(onHeap).extracting(OfferDecision::outcome).contains(OfferDecision.SENT, OfferDecision.SUPPRESSED_CAP,
+                OfferDecision.REDEEMED);
+        assertThat(outcomes(onHeap)).contains("vip:sent", "linger:suppressed_cap", "left:suppressed_cap");
+    }
+
+    /** The engine as it was before one value per customer: a map state of identifiers among a dozen. */
+    private static final class EngineOfSeparateStates
+            extends KeyedBroadcastProcessFunction<String, OfferSignal, OfferRuleChange, OfferDecision> {
+        private transient MapState<String, Boolean> identifiers;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
+            identifiers = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                    OfferEngine.SEPARATE_STATES_GUARD, Types.STRING, Types.BOOLEAN));
+        }
+
+        @Override
+        public void processElement(OfferSignal signal, ReadOnlyContext ctx, Collector<OfferDecision> out)
+                throws Exception {
+            identifiers.put(signal.identifier(), true);
+        }
+
+        @Override
+        public void processBroadcastElement(OfferRuleChange change, Context ctx, Collector<OfferDecision> out) {}
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aSavepointOfTheEarlierStateLayoutIsRefusedNotStartedAfresh(String backend) throws Exception {
+        StateBackend stateBackend =
+                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+        OperatorSubtaskState snapshot;
+        try (var old = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new EngineOfSeparateStates(), List.of(OfferEngine.RULES)),
+                OfferSignal::customerId, Types.STRING, 1, 1, 0)) {
+            old.setStateBackend(stateBackend);
+            old.open();
+            old.processElement(membership(MEMBER, NOON), NOON);
+            snapshot = old.snapshot(1, NOON);
+        }
+        try (var restored = unopened(rules(ENTER_RULE), stateBackend)) {
+            restored.initializeState(snapshot);
+            // An opt-out forgotten silently would send offers to someone who refused them.
+            assertThatThrownBy(restored::open).hasMessageContaining("docs/operations.md")
+                    .hasMessageContaining("without a savepoint");
         }
     }
 }
