@@ -81,6 +81,37 @@ public final class EventTimeExpiry implements Serializable {
         return false;
     }
 
+    /**
+     * An element of the key at {@code at} is about to be handled: {@link #expiredAt expiredAt(at, true, timers)},
+     * then {@link #touch touch(at, timers)}, with one read of the clock and at most one write. For functions that
+     * call both for every element (the staff filter, for every sensor reading).
+     *
+     * @return whether the key had been idle for the TTL: the caller forgets its state before handling the element
+     */
+    public boolean arrivedAt(long at, TimerService timers) throws Exception {
+        Tuple2<Long, Long> current = clock.value();
+        boolean expired = current != null && idleAt(current.f0, at, true, timers);
+        if (current == null || expired) {
+            clock.update(Tuple2.of(at, at + ttlMillis));
+            timers.registerEventTimeTimer(at + ttlMillis);
+            return expired;
+        }
+        boolean moved = false;
+        if (firedEarly(current.f0, current.f1, at, timers)) {
+            current.f1 = current.f0 + ttlMillis;
+            timers.registerEventTimeTimer(current.f1);
+            moved = true;
+        }
+        if (at > current.f0) {
+            current.f0 = at;
+            moved = true;
+        }
+        if (moved) {
+            clock.update(current);
+        }
+        return false;
+    }
+
     /** The key was active at {@code at}: its state lives at least until {@code at} plus the TTL. */
     public void touch(long at, TimerService timers) throws Exception {
         Tuple2<Long, Long> current = clock.value();

@@ -24,7 +24,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -85,16 +84,13 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private final EventTimeExpiry customerExpiry;
 
     private transient FenceIndex index;
-    /**
-     * The device's sessions by store id, as one value: a timer reads and writes them all, and with RocksDB one
-     * read of a small map costs far less than iterating, clearing and refilling a map state at every timer.
-     */
-    private transient ValueState<Map<String, StoreSession>> sessions;
+    /** The device's sessions, customer and the customer's expiry clock, as one value (see {@link DeviceVisitState}). */
+    private transient ValueState<DeviceVisitState> device;
     private transient SettledKeys settled;
-    /** The device's customer, as long as the device is active (event-time expiry, {@link #customerExpiry}). */
-    private transient ValueState<String> customer;
     /** The customer during one callback, so every decision of that callback is stamped with it. */
     private transient String currentCustomer;
+    /** The customer's expiry clock during one callback; written back with the device's state. */
+    private transient EventTimeExpiry.Clock currentExpiry;
     private transient Counter rejectedPings;
     private transient LongCounter rejectedTotal;
     private transient Map<String, Counter> decisionCounters;
@@ -114,10 +110,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         settled = new SettledKeys();
         pendingPings.open(getRuntimeContext());
         pendingAssignments.open(getRuntimeContext());
-        sessions = getRuntimeContext().getState(new ValueStateDescriptor<>(
-                "store-sessions", Types.MAP(Types.STRING, TypeInformation.of(StoreSession.class))));
-        customer = getRuntimeContext().getState(new ValueStateDescriptor<>("customer", Types.STRING));
-        customerExpiry.open(getRuntimeContext());
+        device = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("device-visit-state", TypeInformation.of(DeviceVisitState.class)));
         rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");
         rejectedTotal = new LongCounter();
         getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
@@ -151,11 +145,16 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     public void processElement2(CustomerAssignment assignment, Context ctx, Collector<StoreVisitEvent> out)
             throws Exception {
         if (assignment.ts() <= ctx.timerService().currentWatermark()) {
-            currentCustomer = customer.value();
+            DeviceVisitState stored = device.value();
+            currentCustomer = stored == null ? null : stored.customerId;
+            currentExpiry = stored == null ? null : stored.customerExpiry;
             // A copy, as before: the sessions are not written back here.
-            Map<String, StoreSession> open = storedSessions();
+            Map<String, StoreSession> open = copyOf(stored);
             assignAt(assignment, ctx.getCurrentKey(), open, ctx, out);
-            customer.update(currentCustomer);
+            DeviceVisitState updated = stored == null ? new DeviceVisitState() : stored;
+            updated.customerId = currentCustomer;
+            updated.customerExpiry = currentExpiry;
+            device.update(updated);
             return;
         }
         pendingAssignments.add(assignment);
@@ -172,11 +171,11 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         }
         List<LbsPing> due = pendingPings.takeDue(horizon);
 
-        Map<String, StoreSession> open = storedSessions();
-        boolean hadSessions = !open.isEmpty();
+        DeviceVisitState stored = device.value();
+        Map<String, StoreSession> open = copyOf(stored);
         List<CustomerAssignment> dueAssignments = pendingAssignments.takeDue(horizon);
-        String storedCustomer = customer.value();
-        currentCustomer = storedCustomer;
+        currentCustomer = stored == null ? null : stored.customerId;
+        currentExpiry = stored == null ? null : stored.customerExpiry;
         int nextAssignment = 0;
         LbsPing previous = null;
         for (LbsPing ping : due) {
@@ -198,19 +197,19 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
         }
         expire(open, deviceId, horizon, out);
-        if (currentCustomer != null && customerExpiry.expiredAt(horizon, false, ctx.timerService())) {
+        if (currentCustomer != null && currentExpiry != null
+                && customerExpiry.expiredAt(currentExpiry, horizon, false, ctx.timerService())) {
             currentCustomer = null;
+            currentExpiry = null;
         }
-        if (currentCustomer != null) {
-            customer.update(currentCustomer);
-        } else if (storedCustomer != null) {
-            customer.clear();
-        }
-
-        if (!open.isEmpty()) {
-            sessions.update(open);
-        } else if (hadSessions) {
-            sessions.clear();
+        DeviceVisitState updated = stored == null ? new DeviceVisitState() : stored;
+        updated.sessions = open;
+        updated.customerId = currentCustomer;
+        updated.customerExpiry = currentExpiry;
+        if (!updated.isEmpty()) {
+            device.update(updated);
+        } else if (stored != null) {
+            device.clear();
         }
         long nextDeadline = Long.MAX_VALUE;
         for (StoreSession session : open.values()) {
@@ -235,11 +234,12 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             return false;
         }
         expire(open, deviceId, at, out);
-        if (customerExpiry.expiredAt(at, true, ctx.timerService())) {
+        if (currentExpiry != null && customerExpiry.expiredAt(currentExpiry, at, true, ctx.timerService())) {
             currentCustomer = null;
+            currentExpiry = null;
             return false;
         }
-        customerExpiry.touch(at, ctx.timerService());
+        currentExpiry = customerExpiry.touch(currentExpiry, at, ctx.timerService());
         return true;
     }
 
@@ -248,7 +248,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         boolean kept = activeAt(assignment.ts(), deviceId, open, ctx, out);
         assign(assignment, deviceId, open, out);
         if (!kept) {
-            customerExpiry.touch(assignment.ts(), ctx.timerService());
+            currentExpiry = customerExpiry.touch(currentExpiry, assignment.ts(), ctx.timerService());
         }
     }
 
@@ -256,9 +256,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
      * The stored sessions in a map of this callback's own, filled in stored order like the map state they
      * replace was read: on the heap backend the stored map is the state itself.
      */
-    private Map<String, StoreSession> storedSessions() throws Exception {
-        Map<String, StoreSession> stored = sessions.value();
-        return stored == null ? new HashMap<>() : new HashMap<>(stored);
+    private static Map<String, StoreSession> copyOf(DeviceVisitState stored) {
+        return stored == null ? new HashMap<>() : new HashMap<>(stored.sessions);
     }
 
     /** From {@code assignment.ts()} on, the device is that customer's; an open visit is re-attributed. */

@@ -84,7 +84,7 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         }
         ZonedDateTime local = Instant.ofEpochMilli(reading.ts()).atZone(hours.zone());
         long day = hours.openingDay(local).toEpochDay();
-        if (deviceExpiry.expiredAt(reading.ts(), true, ctx.timerService())) {
+        if (deviceExpiry.arrivedAt(reading.ts(), ctx.timerService())) {
             presence.clear();
         }
         StaffPresence store = presence.get(reading.storeId());
@@ -99,7 +99,6 @@ public class StaffFilter extends KeyedProcessFunction<String, StoreSensorEvent, 
         }
         store.firstDay = Math.min(store.firstDay, day);
         store.lastHeard = Math.max(store.lastHeard, reading.ts());
-        deviceExpiry.touch(reading.ts(), ctx.timerService());
         boolean newHour = false;
         if (hours.open(local)) {
             long before = store.hoursByDay.getOrDefault(day, 0L);

@@ -18,12 +18,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -66,13 +63,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     private final long minSwitchHoldMillis;
     private final long exitTimeoutMillis;
 
-    /** Applied readings still within the smoothing window of the next instant, of every store. */
-    private transient ListState<StoreSensorEvent> recentReadings;
-    /**
-     * The device's zone stays by store id, as one value: with RocksDB one read of a small map costs far less
-     * than iterating, clearing and refilling a map state at every timer.
-     */
-    private transient ValueState<Map<String, ZoneStay>> stays;
+    /** The device's zone stays and recent readings, as one value (see {@link DeviceZoneState}). */
+    private transient ValueState<DeviceZoneState> device;
     private transient SettledKeys settled;
     private transient Counter zoneSwitches;
     private transient Counter zoneVisits;
@@ -109,10 +101,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     @Override
     public void open(OpenContext openContext) {
         pendingReadings.open(getRuntimeContext());
-        recentReadings = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("recent-zone-readings", TypeInformation.of(StoreSensorEvent.class)));
-        stays = getRuntimeContext().getState(new ValueStateDescriptor<>(
-                "zone-stays", Types.MAP(Types.STRING, TypeInformation.of(ZoneStay.class))));
+        device = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("device-zone-state", TypeInformation.of(DeviceZoneState.class)));
         settled = new SettledKeys();
         zoneSwitches = getRuntimeContext().getMetricGroup().counter("zoneSwitches");
         zoneVisits = getRuntimeContext().getMetricGroup().counter("zoneVisits");
@@ -159,11 +149,9 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         List<StoreSensorEvent> due = pendingReadings.takeDue(horizon);
 
         // A map of this callback's own: on the heap backend the stored map is the state itself.
-        Map<String, ZoneStay> stored = stays.value();
-        Map<String, ZoneStay> open = stored == null ? new HashMap<>() : new HashMap<>(stored);
-        List<StoreSensorEvent> recent = new ArrayList<>();
-        recentReadings.get().forEach(recent::add);
-        boolean hadState = stored != null || !recent.isEmpty();
+        DeviceZoneState stored = device.value();
+        Map<String, ZoneStay> open = stored == null ? new HashMap<>() : new HashMap<>(stored.stays);
+        List<StoreSensorEvent> recent = stored == null ? new ArrayList<>() : new ArrayList<>(stored.recent);
 
         int next = 0;
         while (next < due.size()) {
@@ -189,7 +177,7 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
         expire(open, deviceId, horizon, out);
         forget(recent, open, horizon);
 
-        save(open, recent, hadState);
+        save(open, recent, stored);
         long nextDeadline = open.values().stream()
                 .mapToLong(stay -> stay.exitDeadline(exitTimeoutMillis))
                 .min()
@@ -317,21 +305,19 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     }
 
     /** Writes the stays and readings back; a device that had and has none is not written to at all. */
-    private void save(Map<String, ZoneStay> open, List<StoreSensorEvent> recent, boolean hadState) throws Exception {
-        if (!hadState && open.isEmpty() && recent.isEmpty()) {
+    private void save(Map<String, ZoneStay> open, List<StoreSensorEvent> recent, DeviceZoneState stored)
+            throws Exception {
+        // Nothing empty is stored: the state of a device that left is cleared.
+        if (open.isEmpty() && recent.isEmpty()) {
+            if (stored != null) {
+                device.clear();
+            }
             return;
         }
-        // No empty map is stored: the state of a device that left is cleared.
-        if (open.isEmpty()) {
-            stays.clear();
-        } else {
-            stays.update(open);
-        }
-        if (recent.isEmpty()) {
-            recentReadings.clear();
-        } else {
-            recentReadings.update(recent);
-        }
+        DeviceZoneState updated = stored == null ? new DeviceZoneState() : stored;
+        updated.stays = open;
+        updated.recent = recent;
+        device.update(updated);
     }
 
     private void visit(
