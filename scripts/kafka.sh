@@ -12,6 +12,8 @@
 #   O2O_KAFKA_CONTROLLER_PORT   KRaft controller listener on 127.0.0.1    (default 19093)
 #   O2O_KAFKA_START_TIMEOUT     seconds to wait for the broker            (default 90)
 #   O2O_KAFKA_HEAP              broker heap                               (default 512m)
+#   O2O_KAFKA_LIBS_DIR          the broker's jars, fetched there when missing (default <run dir>/kafka/libs);
+#                               a second broker (BrokerOutageITCase) shares the first one's instead of fetching
 #
 # The tests find the broker through O2O_TEST_KAFKA_BOOTSTRAP=127.0.0.1:<port>.
 set -euo pipefail
@@ -25,7 +27,7 @@ CONTROLLER_PORT="${O2O_KAFKA_CONTROLLER_PORT:-19093}"
 START_TIMEOUT="${O2O_KAFKA_START_TIMEOUT:-90}"
 HEAP="${O2O_KAFKA_HEAP:-512m}"
 BOOTSTRAP="127.0.0.1:${PORT}"
-LIBS_DIR="${RUN_DIR}/libs"
+LIBS_DIR="${O2O_KAFKA_LIBS_DIR:-${RUN_DIR}/libs}"
 DATA_DIR="${RUN_DIR}/data"
 LOGS_DIR="${RUN_DIR}/logs"
 PID_FILE="${RUN_DIR}/kafka.pid"

@@ -396,6 +396,15 @@ public final class JobOptions {
             .defaultValue("o2o-geo-offers")
             .withDescription("Kafka transactional id prefix of the geo-offers sink; unique per job on a cluster.");
 
+    public static final ConfigOption<Duration> OFFERS_TRANSACTION_TIMEOUT = ConfigOptions.key(
+                    "offers.transaction-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(15))
+            .withDescription("Kafka transaction timeout of the geo-offers sink (transaction.timeout.ms): a job "
+                    + "stopped, or a broker away, for longer than this minus a checkpoint interval loses the offers of "
+                    + "the transactions open then (the broker aborts them). At most the broker's "
+                    + "transaction.max.timeout.ms (15 minutes by default); more than checkpoint.interval.");
+
     public static final ConfigOption<Duration> O2O_WINDOW = ConfigOptions.key("o2o.window")
             .durationType()
             .defaultValue(Duration.ofDays(7))
@@ -464,7 +473,7 @@ public final class JobOptions {
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,
                 OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
-                OFFERS_TRANSACTIONAL_ID_PREFIX, METRICS_PERIOD,
+                OFFERS_TRANSACTIONAL_ID_PREFIX, OFFERS_TRANSACTION_TIMEOUT, METRICS_PERIOD,
                 FLINK_METRICS_INTERVAL, PROGRESS_INTERVAL));
         return options;
     }

@@ -8,6 +8,7 @@ import io.o2o.analytics.ingest.IdentifierHasher;
 import io.o2o.analytics.ingest.Ingested;
 import io.o2o.analytics.ingest.InputParser;
 import io.o2o.analytics.ingest.KafkaInputDeserializer;
+import io.o2o.analytics.job.JobOptions.OutputKind;
 import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.job.JobOptions.StateBackendKind;
 import io.o2o.analytics.records.InputTopic;
@@ -16,6 +17,7 @@ import io.o2o.analytics.simulator.Simulation;
 import io.o2o.analytics.simulator.SimulationSettings;
 import io.o2o.analytics.simulator.SimulatorSource;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -55,6 +58,15 @@ public final class JobSetup {
         }
         this.secrets = new Secrets(options, environment);
         this.outputs = new Outputs(options);
+        Duration transactionTimeout = options.get(JobOptions.OFFERS_TRANSACTION_TIMEOUT);
+        Duration checkpointInterval = options.get(JobOptions.CHECKPOINT_INTERVAL);
+        if (outputs.kind() == OutputKind.kafka && transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new IllegalArgumentException("--" + JobOptions.OFFERS_TRANSACTION_TIMEOUT.key() + " ("
+                    + TimeUtils.formatWithHighestUnit(transactionTimeout) + ") must be longer than --"
+                    + JobOptions.CHECKPOINT_INTERVAL.key() + " (" + TimeUtils.formatWithHighestUnit(checkpointInterval)
+                    + "): a geo-offers transaction stays open until the next checkpoint commits it, and the broker "
+                    + "would abort it first");
+        }
         Optional<HashKeyLocation> key = secrets.hashKeyLocation();
         if (key.isEmpty() && options.get(JobOptions.SOURCE) == SourceKind.kafka) {
             throw new IllegalArgumentException("Real input needs a stable key for hashing device ids and phone "

@@ -48,20 +48,7 @@ public final class LocalLauncher {
         Files.createDirectories(outputDir);
         removePreviousOutputs(outputDir);
 
-        Configuration flink = setup.flinkConfiguration();
-        if (options.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
-            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, outputDir.resolve("checkpoints").toUri().toString());
-        }
-        // A local run should fail visibly, not restart forever as a long-running cluster job would.
-        flink.setString("restart-strategy.type", "fixed-delay");
-        flink.setString("restart-strategy.fixed-delay.attempts", "2");
-        flink.setString("restart-strategy.fixed-delay.delay", "2 s");
-        // Flink's own metrics (checkpoints, lag, sink retries) to the InfluxDB the metrics go to, if any.
-        flink.addAll(FlinkMetricsReporting.embedded(options));
-        flink.setString("metrics.reporter.progress.factory.class", ProgressReporter.Factory.class.getName());
-        flink.setString(
-                "metrics.reporter.progress.interval",
-                options.get(JobOptions.PROGRESS_INTERVAL).toMillis() + " ms");
+        Configuration flink = flinkConfiguration(setup);
 
         boolean simulated = options.get(JobOptions.SOURCE) == SourceKind.simulator;
         System.out.printf("O2O location analytics, local run (Flink MiniCluster, parallelism %d)%n",
@@ -92,6 +79,28 @@ public final class LocalLauncher {
         JobExecutionResult result = setup.job().execute(env);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         printSummary(result, took, truth, outputs);
+    }
+
+    /**
+     * The embedded MiniCluster's configuration: the job's own ({@link JobSetup#flinkConfiguration()}) and what a
+     * local run adds: checkpoints under the output folder, its restart strategy ({@link LocalRecovery}), Flink's
+     * metrics to InfluxDB when the job writes there, and the progress line.
+     */
+    static Configuration flinkConfiguration(JobSetup setup) {
+        Configuration options = setup.options();
+        Configuration flink = setup.flinkConfiguration();
+        if (options.getOptional(JobOptions.CHECKPOINT_DIR).isEmpty()) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    setup.outputs().outputDir().resolve("checkpoints").toUri().toString());
+        }
+        flink.addAll(LocalRecovery.restartStrategy(options));
+        // Flink's own metrics (checkpoints, lag, sink retries) to the InfluxDB the metrics go to, if any.
+        flink.addAll(FlinkMetricsReporting.embedded(options));
+        flink.setString("metrics.reporter.progress.factory.class", ProgressReporter.Factory.class.getName());
+        flink.setString(
+                "metrics.reporter.progress.interval",
+                options.get(JobOptions.PROGRESS_INTERVAL).toMillis() + " ms");
+        return flink;
     }
 
     private static void printSummary(JobExecutionResult result, Duration took, GroundTruth truth, Outputs outputs) {

@@ -14,7 +14,6 @@ import io.o2o.analytics.sink.JsonLinesFileSink;
 import io.o2o.analytics.sink.JsonSerialization;
 import io.o2o.analytics.sink.influx.InfluxDbSink;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -87,8 +86,9 @@ public final class Outputs {
                 .setRecordSerializer(serializer(options.get(JobOptions.TOPIC_GEO_OFFERS), GeoOffer::customerId))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(options.get(JobOptions.OFFERS_TRANSACTIONAL_ID_PREFIX))
-                // Within the broker's transaction.max.timeout.ms (15 minutes by default), and well above a checkpoint.
-                .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+                // How long a transaction may wait for its commit: a broker outage or a stopped job must end within it.
+                .setProperty("transaction.timeout.ms",
+                        String.valueOf(options.get(JobOptions.OFFERS_TRANSACTION_TIMEOUT).toMillis()))
                 .build();
     }
 

@@ -17,14 +17,17 @@ import org.apache.flink.metrics.reporter.Scheduled;
 
 /**
  * Prints one progress line per interval during a local run: records read, decisions made, dead letters,
- * and how far event time has got. A Flink metric reporter, so it reads the job's own metrics instead of
- * sharing state with it; the launcher installs it only for local runs.
+ * how far event time has got, and how often the job has restarted (a run against Kafka restarts while the broker
+ * is away, {@link LocalRecovery}: without the count, a line that stands still would not say why). A Flink metric
+ * reporter, so it reads the job's own metrics instead of sharing state with it; the launcher installs it only for
+ * local runs.
  */
 public final class ProgressReporter implements MetricReporter, Scheduled {
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> visits = new ConcurrentHashMap<>();
     private final Map<String, Gauge<?>> watermarks = new ConcurrentHashMap<>();
+    private final Map<String, Gauge<?>> restarts = new ConcurrentHashMap<>();
     private final PrintStream out = System.out;
     private final long startedAt = System.nanoTime();
     private long lastRecords;
@@ -59,6 +62,8 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         } else if (metric instanceof Gauge<?> gauge && name.equals("currentInputWatermark")
                 && id.contains("detect visits")) {
             watermarks.put(id, gauge);
+        } else if (metric instanceof Gauge<?> gauge && name.equals("numRestarts")) {
+            restarts.put(id, gauge);
         }
     }
 
@@ -67,6 +72,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         String id = group.getMetricIdentifier(name);
         // Keep finished counters: their counts still belong to the run's totals.
         watermarks.remove(id);
+        restarts.remove(id);
     }
 
     @Override
@@ -76,9 +82,21 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         double rate = (total - lastRecords) / Math.max(1e-9, (now - lastReportAt) / 1e9);
         lastRecords = total;
         lastReportAt = now;
+        long restarted = restarts();
         out.printf(
-                "[progress] %5.0f s | %,d records (%,.0f/s) | %,d visits | %,d dead letters | event time %s%n",
-                (now - startedAt) / 1e9, total, rate, sum(visits), sum(deadLetters), eventTime());
+                "[progress] %5.0f s | %,d records (%,.0f/s) | %,d visits | %,d dead letters | event time %s%s%n",
+                (now - startedAt) / 1e9, total, rate, sum(visits), sum(deadLetters), eventTime(),
+                restarted == 0 ? "" : " | restarted " + restarted + " times (see the log)");
+    }
+
+    private long restarts() {
+        long total = 0;
+        for (Gauge<?> gauge : restarts.values()) {
+            if (gauge.getValue() instanceof Number count) {
+                total += count.longValue();
+            }
+        }
+        return total;
     }
 
     private String eventTime() {

@@ -3,6 +3,7 @@ package io.o2o.analytics.testing;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,11 +17,13 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,13 +72,18 @@ public final class KafkaTestBroker implements AutoCloseable {
                     + "the variables), or run `scripts/kafka.sh start` and "
                     + "`export " + BOOTSTRAP_ENV + "=127.0.0.1:19092` yourself.");
         }
-        KafkaTestBroker broker = new KafkaTestBroker(bootstrap.trim());
+        return at(bootstrap.trim(), "It is " + BOOTSTRAP_ENV + ": start it with `scripts/kafka.sh start`.");
+    }
+
+    /** The broker at {@code bootstrap}; fails when it does not answer, with {@code hint} on what to do. */
+    static KafkaTestBroker at(String bootstrap, String hint) {
+        KafkaTestBroker broker = new KafkaTestBroker(bootstrap);
         try {
             broker.admin.describeCluster().nodes().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             broker.close();
-            throw new IllegalStateException("Kafka at " + bootstrap + " (" + BOOTSTRAP_ENV + ") does not answer a "
-                    + "metadata request: " + e + ". Start it with `scripts/kafka.sh start`.", e);
+            throw new IllegalStateException("Kafka at " + bootstrap + " does not answer a metadata request: " + e
+                    + ". " + hint, e);
         } catch (InterruptedException e) {
             broker.close();
             Thread.currentThread().interrupt();
@@ -184,6 +192,66 @@ public final class KafkaTestBroker implements AutoCloseable {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return records;
+    }
+
+    /**
+     * Reads every partition of the topic from its beginning up to its end as it is now (for read_committed, the
+     * last stable offset: a committed transaction is there, an open one is not). Gives up with an exception after
+     * {@code timeout}, which only a broker that stops answering reaches.
+     */
+    public List<String> consumeToEnd(String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end " + end + " within "
+                            + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Whether the consumer group has committed, for every partition of the topics, the offset at the partition's end:
+     * it has read everything there is (a Flink job commits on completed checkpoints, so after a checkpoint). An
+     * empty partition needs no commit.
+     */
+    public boolean hasConsumedEverything(String group, List<String> topics) {
+        Map<TopicPartition, OffsetAndMetadata> committed = await(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "offsets of " + group);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : await(admin.describeTopics(topics).allTopicNames(), "describe " + topics).values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()),
+                    OffsetSpec.latest()));
+        }
+        return await(admin.listOffsets(latest).all(), "end offsets of " + topics).entrySet().stream()
+                .allMatch(end -> end.getValue().offset() == 0
+                        || committed.containsKey(end.getKey())
+                                && committed.get(end.getKey()).offset() >= end.getValue().offset());
+    }
+
+    /** Whether any partition of the topic holds a record. */
+    public boolean hasRecords(String topic) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe " + topic).get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return await(admin.listOffsets(latest).all(), "end offsets of " + topic).values().stream()
+                .anyMatch(end -> end.offset() > 0);
     }
 
     /** The values of {@link #consume}. */
