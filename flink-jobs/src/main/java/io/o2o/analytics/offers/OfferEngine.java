@@ -3,6 +3,7 @@ package io.o2o.analytics.offers;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.journeys.CustomerActivity;
 import io.o2o.analytics.journeys.ProfileUpdater;
+import io.o2o.analytics.state.EarlierStateLayout;
 import io.o2o.analytics.state.EventTimeBuffer;
 import io.o2o.analytics.state.EventTimeExpiry;
 import io.o2o.analytics.zones.StoreHours;
@@ -60,7 +61,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     static final long KEPT_OFFERS = OfferRuleParser.MAX_REDEMPTION.toMillis();
     private static final String STORE = "store:";
     private static final String ZONE = "zone:";
-    /** A state of the earlier layout, a map state then ({@link #refuseTheLayoutOfSeparateStates}). */
+    /** A state of the earlier layout, a map state then ({@link EarlierStateLayout}). */
     static final String SEPARATE_STATES_GUARD = "identifiers";
 
     private final OfferRuleParser parser;
@@ -110,28 +111,12 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     @Override
     public void open(OpenContext openContext) {
-        refuseTheLayoutOfSeparateStates();
+        EarlierStateLayout.refuse(getRuntimeContext(), SEPARATE_STATES_GUARD,
+                "the offer engine's state (a state per kind of fact about the customer)");
         pending.open(getRuntimeContext());
         customerState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("customer-offer-state", TypeInformation.of(CustomerOfferState.class)));
         outcomes = new HashMap<>();
-    }
-
-    /**
-     * A savepoint of the versions that kept the customer in a dozen states would otherwise restore without a word:
-     * Flink carries a restored state no function asks for along unused, so every customer would start afresh (its
-     * opt-outs forgotten, offers sent again despite them). Asking for one of those states under another kind makes
-     * Flink refuse such a savepoint. docs/operations.md, "State layout changes", says how to upgrade.
-     */
-    private void refuseTheLayoutOfSeparateStates() {
-        try {
-            getRuntimeContext().getState(new ValueStateDescriptor<>(SEPARATE_STATES_GUARD, Types.BOOLEAN));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("The savepoint holds the offer engine's state of an earlier version (a "
-                    + "state per kind of fact about the customer), which does not restore into one value per customer: "
-                    + "finish the old job with 'flink stop --drain' and start this one without a savepoint "
-                    + "(docs/operations.md, \"State layout changes\")", e);
-        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.LbsPing;
 import io.o2o.analytics.records.StoreVisitEvent;
+import io.o2o.analytics.state.EarlierStateLayout;
 import io.o2o.analytics.state.EventTimeBuffer;
 import io.o2o.analytics.state.EventTimeExpiry;
 import io.o2o.analytics.state.SettledKeys;
@@ -70,6 +71,9 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
 
     public static final String DEVICE_PREFIX = "device:";
 
+    /** A state of the earlier layout, the sessions alone then ({@link EarlierStateLayout}). */
+    static final String SEPARATE_STATES_GUARD = "store-sessions";
+
     private final EventTimeBuffer<LbsPing> pendingPings = EventTimeBuffer.of(
             "pending-pings", LbsPing.class, LbsPing::ts, VisitDetector::byAccuracyThenPosition);
     private final EventTimeBuffer<CustomerAssignment> pendingAssignments = EventTimeBuffer.of(
@@ -110,6 +114,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         settled = new SettledKeys();
         pendingPings.open(getRuntimeContext());
         pendingAssignments.open(getRuntimeContext());
+        EarlierStateLayout.refuse(getRuntimeContext(), SEPARATE_STATES_GUARD,
+                "visit detection's state (a device's sessions, customer and expiry as separate states)");
         device = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("device-visit-state", TypeInformation.of(DeviceVisitState.class)));
         rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");

@@ -5,6 +5,7 @@ import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.StoreSensorEvent;
+import io.o2o.analytics.state.EarlierStateLayout;
 import io.o2o.analytics.state.EventTimeBuffer;
 import io.o2o.analytics.state.SettledKeys;
 import java.util.ArrayList;
@@ -56,6 +57,9 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     private final EventTimeBuffer<StoreSensorEvent> pendingReadings = EventTimeBuffer.of(
             "pending-zone-readings", StoreSensorEvent.class, StoreSensorEvent::ts, ZonePresence::bySensor);
 
+    /** A state of the earlier layout, the zone stays alone then ({@link EarlierStateLayout}). */
+    static final String SEPARATE_STATES_GUARD = "zone-stays";
+
     private final ZoneRules rules;
     /** Null without sensor positions: the zone then always follows the strongest smoothed signal. */
     private final FenceCatalog fences;
@@ -101,6 +105,8 @@ public class ZonePresence extends KeyedProcessFunction<String, StoreSensorEvent,
     @Override
     public void open(OpenContext openContext) {
         pendingReadings.open(getRuntimeContext());
+        EarlierStateLayout.refuse(getRuntimeContext(), SEPARATE_STATES_GUARD,
+                "zone presence's state (a device's zone stays and recent readings as separate states)");
         device = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("device-zone-state", TypeInformation.of(DeviceZoneState.class)));
         settled = new SettledKeys();

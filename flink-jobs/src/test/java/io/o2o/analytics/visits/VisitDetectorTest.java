@@ -1,5 +1,16 @@
 package io.o2o.analytics.visits;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import static io.o2o.analytics.visits.TestStore.PING_EVERY;
 import static io.o2o.analytics.visits.TestStore.STORE_ID;
 import static io.o2o.analytics.visits.TestStore.at;
@@ -469,6 +480,52 @@ class VisitDetectorTest {
             assertThat(restored.numKeyedStateEntries()).isEqualTo(1);
             Harnesses.watermark(restored, linked + TTL.toMillis());
             assertThat(restored.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    /** Visit detection as it was before one value per device: the sessions in a state of their own. */
+    private static final class DetectorOfSeparateStates
+            extends KeyedCoProcessFunction<String, LbsPing, CustomerAssignment, StoreVisitEvent> {
+        private transient ValueState<Map<String, StoreSession>> sessions;
+
+        @Override
+        public void open(OpenContext openContext) {
+            sessions = getRuntimeContext().getState(new ValueStateDescriptor<>(VisitDetector.SEPARATE_STATES_GUARD,
+                    Types.MAP(Types.STRING, TypeInformation.of(StoreSession.class))));
+        }
+
+        @Override
+        public void processElement1(LbsPing ping, Context ctx, Collector<StoreVisitEvent> out) throws Exception {
+            sessions.update(Map.of("sh-test", StoreSession.startedAt(ping.ts(), null)));
+        }
+
+        @Override
+        public void processElement2(CustomerAssignment assignment, Context ctx, Collector<StoreVisitEvent> out) {}
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aSavepointOfTheEarlierStateLayoutIsRefusedNotStartedAfresh(String backend) throws Exception {
+        StateBackend stateBackend =
+                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+        OperatorSubtaskState snapshot;
+        try (var old = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new DetectorOfSeparateStates()),
+                LbsPing::deviceId, VisitDetector::deviceOf, Types.STRING)) {
+            old.setStateBackend(stateBackend);
+            old.open();
+            old.processElement1(ping(DEVICE, 0, 0, at(Duration.ZERO)), at(Duration.ZERO));
+            snapshot = old.snapshot(1L, 1L);
+        }
+        try (var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
+                        new VisitDetector(TestStore.catalog(), VisitRules.defaults(), Duration.ofDays(90))),
+                LbsPing::deviceId, VisitDetector::deviceOf, Types.STRING)) {
+            restored.setStateBackend(stateBackend);
+            restored.initializeState(snapshot);
+            // Open visits lost silently would make their exits and dwell vanish.
+            assertThatThrownBy(restored::open).hasMessageContaining("docs/operations.md")
+                    .hasMessageContaining("without a savepoint");
         }
     }
 }
