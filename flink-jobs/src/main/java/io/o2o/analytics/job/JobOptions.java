@@ -361,7 +361,7 @@ public final class JobOptions {
             .durationType()
             .defaultValue(Duration.ofDays(3))
             .withDescription("Longest time from an online engagement to a near-store moment that an "
-                    + "engaged_then_near rule may ask for (its CEP window).");
+                    + "engaged_then_near rule may ask for (the journey matcher pairs engagements within it).");
 
     public static final ConfigOption<Integer> OFFERS_MAX_PER_CUSTOMER_PER_DAY = ConfigOptions.key(
                     "offers.max-per-customer-per-day")

@@ -12,6 +12,8 @@ import io.o2o.analytics.ingest.InputRouter;
 import io.o2o.analytics.journeys.CustomerActivity;
 import io.o2o.analytics.journeys.CustomerAttribution;
 import io.o2o.analytics.journeys.CustomerJourneys;
+import io.o2o.analytics.journeys.JourneyMatch;
+import io.o2o.analytics.journeys.JourneyMatcher;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.journeys.ProfileUpdater;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
@@ -84,7 +86,8 @@ import org.apache.flink.util.Collector;
  *  identity links + (device, user) seen on pings -> resolve identities (one graph) -> customer assignments
  *
  *  online activity, visits, member purchases -> attribute to customers (keyed by identifier, + assignments)
- *    -> journeys per customer (CEP) -> conversions (purchase grace, first decision) -> o2o conversions
+ *    -> journeys per customer (one matcher, which also pairs engagements and near-store moments for geo-offers)
+ *    -> conversions (purchase grace, first decision) -> o2o conversions
  *    -> profile updates (+ the customers' online identifiers)
  *  visits (new or returning) + till transactions -> store customers per hour
  *  door counters + entries and exits -> store occupancy per minute
@@ -276,8 +279,12 @@ public final class LocationAnalyticsJob {
                 .name("zone entries as activity");
         SingleOutputStreamOperator<CustomerActivity> attributed =
                 attributeToCustomers(pings, receipts, visitEvents, zoneStays.union(zoneEntries), assignments, rules.decisionDelay());
-        DataStream<MetricPoint> o2o = followJourneys(attributed, assignments, rules.decisionDelay());
-        DataStream<MetricPoint> offers = geoOffers(attributed, assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
+        // One operator matches the journeys and the engaged-then-near pairs of geo-offers per customer.
+        SingleOutputStreamOperator<JourneyMatch> matches = CustomerJourneys.matches(attributed,
+                options.get(JobOptions.O2O_WINDOW), options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
+        DataStream<MetricPoint> o2o = followJourneys(attributed, matches, assignments, rules.decisionDelay());
+        DataStream<MetricPoint> offers = geoOffers(attributed, matches.getSideOutput(JourneyMatcher.ENGAGED_THEN_NEAR),
+                assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
         DataStream<MetricPoint> customers = storeCustomers(receipts, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
         traffic.union(health, o2o, offers, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
@@ -323,13 +330,13 @@ public final class LocationAnalyticsJob {
      * and the O2O metrics returned.
      */
     private DataStream<MetricPoint> followJourneys(SingleOutputStreamOperator<CustomerActivity> attributed,
-            DataStream<CustomerAssignment> assignments, Duration decisionDelay) {
+            DataStream<JourneyMatch> journeys, DataStream<CustomerAssignment> assignments, Duration decisionDelay) {
         Duration window = options.get(JobOptions.O2O_WINDOW);
         Duration grace = options.get(JobOptions.O2O_PURCHASE_GRACE);
         DataStream<CustomerActivity> journeySteps = attributed.filter(CustomerActivity::isJourneyStep)
                 .uid("journey-steps")
                 .name("journey steps");
-        DataStream<O2oConversion> conversions = CustomerJourneys.conversions(journeySteps, window, grace);
+        DataStream<O2oConversion> conversions = CustomerJourneys.conversions(journeys, journeySteps, window, grace);
         conversions.sinkTo(sinks.conversions()).uid("o2o-conversions-sink").name("o2o conversions");
 
         journeySteps.filter(activity -> activity.isVisit() || activity.isPurchase() || activity.isZoneVisit())
@@ -361,16 +368,16 @@ public final class LocationAnalyticsJob {
      * moments; offers out exactly once, every decision to the audit, and the offers metrics returned.
      */
     private DataStream<MetricPoint> geoOffers(DataStream<CustomerActivity> attributed,
-            DataStream<CustomerAssignment> assignments, DataStream<OfferRuleChange> ruleChanges) {
+            DataStream<JourneyMatch> engagedThenNear, DataStream<CustomerAssignment> assignments,
+            DataStream<OfferRuleChange> ruleChanges) {
         OfferRuleParser parser = offerRuleParser(options, fences);
         List<String> fileRules = fileRules(options, fences).stream().map(OfferRuleChange::ruleJson).toList();
         LocalTime[] quiet = OfferPolicy.parseQuietHours(options.get(JobOptions.OFFERS_QUIET_HOURS));
         OfferPolicy policy = new OfferPolicy(options.get(JobOptions.OFFERS_MAX_PER_CUSTOMER_PER_DAY),
                 options.get(JobOptions.OFFERS_STORE_COOLDOWN), quiet[0], quiet[1], options.get(JobOptions.OFFERS_FRESHNESS),
                 options.get(JobOptions.OFFERS_REDEMPTION_WINDOW));
-        DataStream<OfferDecision> decisions = GeoOffers.decisions(attributed, assignments, ruleChanges,
-                new OfferEngine(parser, fileRules, policy, fences, options.get(JobOptions.IDENTITY_TTL)),
-                options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
+        DataStream<OfferDecision> decisions = GeoOffers.decisions(attributed, engagedThenNear, assignments, ruleChanges,
+                new OfferEngine(parser, fileRules, policy, fences, options.get(JobOptions.IDENTITY_TTL)));
         decisions.sinkTo(sinks.offerAudit()).uid("offer-audit-sink").name("offer audit");
         decisions.filter(OfferDecision::sent)
                 .uid("sent-offers")

@@ -2,11 +2,12 @@ package io.o2o.analytics.offers;
 
 import io.o2o.analytics.identity.CustomerAssignment;
 import io.o2o.analytics.journeys.CustomerActivity;
+import io.o2o.analytics.journeys.JourneyMatch;
 
 /**
  * What the offer engine hears about one customer, in the order the engine learnt it ({@code knownAt}): an
- * attributed activity or live moment, an online engagement followed by a near-store moment (found by CEP), or an
- * online identifier joining or leaving the customer (who can be reached).
+ * attributed activity or live moment, an online engagement followed by a near-store moment (paired by the journey
+ * matcher), or an online identifier joining or leaving the customer (who can be reached).
  *
  * <p>One record with nullable members, as {@link CustomerActivity}, so that Flink serialises it as a POJO.
  *
@@ -32,6 +33,11 @@ public record OfferSignal(
     public static OfferSignal of(CustomerActivity activity) {
         return new OfferSignal(ACTIVITY, activity.eventId(), activity.customerId(), activity.knownAt(), activity, null,
                 null, null);
+    }
+
+    /** A {@link JourneyMatch#ENGAGED_THEN_NEAR} pair of the journey matcher. */
+    public static OfferSignal engagedThenNear(JourneyMatch pair) {
+        return engagedThenNear(pair.online(), pair.offline());
     }
 
     public static OfferSignal engagedThenNear(CustomerActivity engagement, CustomerActivity near) {

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.o2o.analytics.testing.TestClusters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +37,7 @@ class CustomerJourneysITCase {
     static final MiniClusterExtension CLUSTER = TestClusters.withSlots(4);
 
     private static final long WEEK = WINDOW.toMillis();
+    private static final Duration ENGAGEMENT_WINDOW = Duration.ofDays(3);
     private static final long ENTER = SATURDAY_TEN + 8 * DAY;
     private static final long EXIT = ENTER + 20 * MINUTE;
 
@@ -111,7 +113,8 @@ class CustomerJourneysITCase {
                 .<CustomerActivity>forMonotonousTimestamps()
                 .withTimestampAssigner((activity, ignored) -> activity.knownAt()));
         List<O2oConversion> conversions = new ArrayList<>();
-        CustomerJourneys.conversions(activities, WINDOW, GRACE).executeAndCollect().forEachRemaining(conversions::add);
+        CustomerJourneys.conversions(CustomerJourneys.matches(activities, WINDOW, ENGAGEMENT_WINDOW), activities, WINDOW,
+                GRACE).executeAndCollect().forEachRemaining(conversions::add);
         byCustomer = conversions.stream().collect(Collectors.groupingBy(O2oConversion::customerId, TreeMap::new,
                 Collectors.toList()));
     }

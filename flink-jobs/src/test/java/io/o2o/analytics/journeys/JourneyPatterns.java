@@ -15,16 +15,19 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.util.Collector;
 
 /**
- * The O2O journeys as Flink CEP patterns over one customer's activities, which arrive in the order the engine
- * learnt them ({@link CustomerActivity#knownAt}); what happened when is judged on the activities' own times.
+ * The O2O journeys and geo-offers' engaged-then-near pair as the Flink CEP patterns the job ran them with before the
+ * {@link JourneyMatcher}: the oracle {@code JourneyMatcherEquivalenceTest} holds the matcher to. Activities arrive
+ * in the order the engine learnt them ({@link CustomerActivity#knownAt}); what happened when is judged on the
+ * activities' own times.
  *
  * <ul>
  *   <li>{@link #engagementThenVisit}: an engagement known before a visit, made at most {@code window} before
  *       the visit's entry. Every such pair matches; the conversion takes the latest engagement.
- *   <li>{@link #visitThenEarlierEngagement}: the same journey when the engagement became the customer's only
- *       after the visit was decided (the browser was linked to the phone later, at a till or a login).
+ *   <li>{@link #visitThenEarlierEngagement}: the same journey when the engagement became the customer's only after
+ *       the visit was decided (the browser was linked to the phone later, at a till or a login).
  *   <li>{@link #storeThenOnline}: a visit or purchase followed, within {@code window} of its end, by online
  *       activity; one match per run of store activity (the pattern skips past each match).
+ *   <li>{@link #engagementThenNearStore}: an engagement, then entering or passing a store within {@code window}.
  * </ul>
  *
  * <p>The patterns' CEP window is twice the journey window: an activity sent again when its identifier joins
@@ -110,7 +113,7 @@ public final class JourneyPatterns {
         return lead > 0 && lead <= windowMillis;
     }
 
-    /** Turns a match of any of the patterns into a {@link JourneyMatch}. */
+    /** Turns a match of any of the patterns into a {@link JourneyMatch}, as the matcher emits it. */
     public static final class ToJourneyMatch extends PatternProcessFunction<CustomerActivity, JourneyMatch> {
         private static final long serialVersionUID = 1L;
 
@@ -122,8 +125,12 @@ public final class JourneyPatterns {
 
         @Override
         public void processMatch(Map<String, List<CustomerActivity>> match, Context ctx, Collector<JourneyMatch> out) {
-            CustomerActivity online = first(match, direction.equals(JourneyMatch.ONLINE_TO_STORE) ? ENGAGEMENT : ONLINE);
-            CustomerActivity offline = first(match, direction.equals(JourneyMatch.ONLINE_TO_STORE) ? VISIT : STORE);
+            CustomerActivity online = first(match, direction.equals(JourneyMatch.STORE_TO_ONLINE) ? ONLINE : ENGAGEMENT);
+            CustomerActivity offline = first(match, switch (direction) {
+                case JourneyMatch.ONLINE_TO_STORE -> VISIT;
+                case JourneyMatch.STORE_TO_ONLINE -> STORE;
+                default -> NEAR;
+            });
             out.collect(new JourneyMatch(direction, offline.customerId(), online, offline));
         }
 
