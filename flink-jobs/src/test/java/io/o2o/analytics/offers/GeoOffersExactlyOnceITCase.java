@@ -70,7 +70,12 @@ class GeoOffersExactlyOnceITCase {
                 // Enough input that checkpoints complete while it flows: with 400 customers a warm JVM ran the whole
                 // input through before the first checkpoint barrier reached the sinks, and there was nothing to
                 // restart from.
-                SimulationSettings.builder().start(SimulatedTime.START).customers(1000).duration(Duration.ofHours(1)).build())
+                // No injected bad records: a ping re-sent from a reset clock is late identity evidence, applied when it
+                // arrives (docs/identity.md, "Tests and limits"); after the restart the watermark starts again from
+                // nothing, the replayed ping is on time, and the merge it makes moves, with the offers capped after
+                // it. That exception is the identity graph's, not the sink's, and this test is about the sink.
+                SimulationSettings.builder().start(SimulatedTime.START).customers(1000).duration(Duration.ofHours(1))
+                        .badRecordRate(0).build())
                 .run();
         try (KafkaSimulatorWriter writer = new KafkaSimulatorWriter(kafka.bootstrapServers(), inputTopics)) {
             writer.write(simulation, 0, (sent, total) -> {});
