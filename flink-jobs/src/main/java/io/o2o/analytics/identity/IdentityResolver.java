@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import io.o2o.analytics.state.InstantLists;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -57,10 +58,12 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
      * minute of it, at the default out-of-orderness), and a timer fires for each instant: so each timer takes the
      * edges of its own instant, instead of reading and rewriting every pending edge as one list would.
      */
-    private transient MapState<Long, List<IdentityEdge>> pending;
+    private final InstantLists<IdentityEdge> pending =
+            new InstantLists<>("pending-evidence", TypeInformation.of(IdentityEdge.class));
     private transient MapState<String, IdentityNode> nodes;
     private transient MapState<String, CustomerComponent> customers;
-    private transient MapState<Long, List<String>> expiries;
+    /** The identifiers whose planned expiry falls at an instant. */
+    private final InstantLists<String> expiries = new InstantLists<>("expiries", Types.STRING);
     private transient Counter merges;
     private transient Counter refused;
     private transient Counter expired;
@@ -75,14 +78,12 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-evidence", Types.LONG, Types.LIST(TypeInformation.of(IdentityEdge.class))));
+        pending.open(getRuntimeContext());
         nodes = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("identifiers", Types.STRING, TypeInformation.of(IdentityNode.class)));
         customers = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("customers", Types.STRING, TypeInformation.of(CustomerComponent.class)));
-        expiries = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("expiries", Types.LONG, Types.LIST(Types.STRING)));
+        expiries.open(getRuntimeContext());
         merges = getRuntimeContext().getMetricGroup().counter("customerMerges");
         refused = getRuntimeContext().getMetricGroup().counter("refusedMerges");
         expired = getRuntimeContext().getMetricGroup().counter("expiredIdentifiers");
@@ -97,11 +98,9 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
             apply(edge, ctx, out);
             return;
         }
-        List<IdentityEdge> atInstant = pending.get(edge.ts());
-        List<IdentityEdge> updated = atInstant == null ? new ArrayList<>(1) : new ArrayList<>(atInstant);
-        updated.add(edge);
-        pending.put(edge.ts(), updated);
-        ctx.timerService().registerEventTimeTimer(edge.ts());
+        if (pending.add(edge.ts(), edge)) {
+            ctx.timerService().registerEventTimeTimer(edge.ts());
+        }
     }
 
     /**
@@ -110,14 +109,10 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerAssignment> out) throws Exception {
-        List<String> expiring = expiries.get(timestamp);
         // A bounded input ends with the watermark at the end of time: the input ended, the people did not
         // disappear. Expiring them then would split customers for nothing and date assignments months ahead.
-        if (expiring != null && ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            expiring = null;
-        }
-        if (expiring != null) {
-            for (String node : new TreeSet<>(expiring)) {
+        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+            for (String node : new TreeSet<>(expiries.take(timestamp))) {
                 IdentityNode state = nodes.get(node);
                 if (state == null) {
                     continue;
@@ -130,18 +125,13 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
                     scheduleExpiry(node, state.lastSeen, ctx);
                 }
             }
-            expiries.remove(timestamp);
         }
         // Every pending edge has a timer at its own instant, and evidence at or behind the watermark is applied
         // at once: the edges of this instant are all that is due.
-        List<IdentityEdge> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            List<IdentityEdge> ordered = new ArrayList<>(due);
-            ordered.sort(Comparator.comparing(IdentityEdge::key));
-            for (IdentityEdge edge : ordered) {
-                apply(edge, ctx, out);
-            }
+        List<IdentityEdge> due = pending.take(timestamp);
+        due.sort(Comparator.comparing(IdentityEdge::key));
+        for (IdentityEdge edge : due) {
+            apply(edge, ctx, out);
         }
     }
 
@@ -243,11 +233,9 @@ public class IdentityResolver extends KeyedProcessFunction<Integer, IdentityEdge
 
     private void scheduleExpiry(String node, long lastSeen, Context ctx) throws Exception {
         long at = lastSeen + ttlMillis;
-        List<String> due = expiries.get(at);
-        List<String> updated = due == null ? new ArrayList<>() : new ArrayList<>(due);
-        updated.add(node);
-        expiries.put(at, updated);
-        ctx.timerService().registerEventTimeTimer(at);
+        if (expiries.add(at, node)) {
+            ctx.timerService().registerEventTimeTimer(at);
+        }
     }
 
     private void refuse(IdentityEdge edge, Context ctx) {

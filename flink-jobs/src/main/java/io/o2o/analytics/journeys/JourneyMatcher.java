@@ -1,16 +1,13 @@
 package io.o2o.analytics.journeys;
 
+import io.o2o.analytics.state.InstantLists;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -67,7 +64,8 @@ public class JourneyMatcher extends KeyedProcessFunction<String, CustomerActivit
     /** How long an engagement is kept: it begins journeys and engaged-then-near pairs. */
     private final long engagementKept;
 
-    private transient MapState<Long, List<CustomerActivity>> pending;
+    private final InstantLists<CustomerActivity> pending =
+            new InstantLists<>("pending-activities", TypeInformation.of(CustomerActivity.class));
     private transient ValueState<OpenJourneys> open;
     private transient Counter lateDropped;
 
@@ -93,8 +91,7 @@ public class JourneyMatcher extends KeyedProcessFunction<String, CustomerActivit
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-activities", Types.LONG, Types.LIST(TypeInformation.of(CustomerActivity.class))));
+        pending.open(getRuntimeContext());
         open = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("open-journeys", TypeInformation.of(OpenJourneys.class)));
         // CEP's name for the same count, so that a dashboard on the journey operators keeps working.
@@ -109,28 +106,23 @@ public class JourneyMatcher extends KeyedProcessFunction<String, CustomerActivit
             lateDropped.inc();
             return;
         }
-        List<CustomerActivity> sameInstant = pending.get(at);
-        if (sameInstant == null) {
-            sameInstant = new ArrayList<>();
+        if (pending.add(at, activity)) {
             ctx.timerService().registerEventTimeTimer(at);
         }
-        sameInstant.add(activity);
-        pending.put(at, sameInstant);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyMatch> out) throws Exception {
-        List<CustomerActivity> due = pending.get(timestamp);
+        List<CustomerActivity> due = pending.take(timestamp);
         OpenJourneys journeys = open.value();
-        if (due == null && journeys == null) {
+        if (due.isEmpty() && journeys == null) {
             return;
         }
         if (journeys == null) {
             journeys = new OpenJourneys();
         }
         boolean changed = false;
-        if (due != null) {
-            pending.remove(timestamp);
+        if (!due.isEmpty()) {
             due.sort(ORDER);
             // CEP's store-then-online pattern saw only journey steps, and timed its runs out at their timestamps.
             if (due.stream().anyMatch(CustomerActivity::isJourneyStep)) {
