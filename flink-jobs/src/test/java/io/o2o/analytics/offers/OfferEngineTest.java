@@ -24,9 +24,9 @@ import static io.o2o.analytics.offers.OfferFixtures.rules;
 import static io.o2o.analytics.offers.OfferFixtures.visit;
 import static io.o2o.analytics.offers.OfferFixtures.zoneEntry;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.o2o.analytics.fence.FenceCatalog;
+import io.o2o.analytics.testing.EarlierStateLayouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +37,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -571,8 +570,7 @@ class OfferEngineTest {
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aSavepointOfTheEarlierStateLayoutIsRefusedNotStartedAfresh(String backend) throws Exception {
-        StateBackend stateBackend =
-                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+        StateBackend stateBackend = EarlierStateLayouts.backend(backend);
         OperatorSubtaskState snapshot;
         try (var old = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new EngineOfSeparateStates(), List.of(OfferEngine.RULES)),
@@ -585,8 +583,7 @@ class OfferEngineTest {
         try (var restored = unopened(rules(ENTER_RULE), stateBackend)) {
             restored.initializeState(snapshot);
             // An opt-out forgotten silently would send offers to someone who refused them.
-            assertThatThrownBy(restored::open).hasMessageContaining("docs/operations.md")
-                    .hasMessageContaining("without a savepoint");
+            EarlierStateLayouts.assertRefused(restored::open);
         }
     }
 }
