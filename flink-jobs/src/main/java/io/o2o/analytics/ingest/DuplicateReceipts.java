@@ -1,16 +1,15 @@
 package io.o2o.analytics.ingest;
 
+import io.o2o.analytics.metrics.Tally;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
 import io.o2o.analytics.records.PosTransaction;
 import java.time.Duration;
 import java.util.Locale;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -33,8 +32,7 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
 
     /** The receipt's event time, while it is remembered. */
     private transient ValueState<Long> seen;
-    private transient Counter duplicates;
-    private transient LongCounter duplicatesTotal;
+    private transient Tally duplicates;
 
     public DuplicateReceipts(Duration window) {
         if (window.isNegative() || window.isZero()) {
@@ -50,9 +48,7 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>("receipt-seen", Types.LONG));
-        duplicates = getRuntimeContext().getMetricGroup().counter(COUNTER);
-        duplicatesTotal = new LongCounter();
-        getRuntimeContext().addAccumulator(COUNTER, duplicatesTotal);
+        duplicates = Tally.register(getRuntimeContext(), COUNTER, COUNTER);
     }
 
     @Override
@@ -65,7 +61,6 @@ public class DuplicateReceipts extends KeyedProcessFunction<String, PosTransacti
             return;
         }
         duplicates.inc();
-        duplicatesTotal.add(1);
         ctx.output(DUPLICATES, DeadLetter.decided(InputTopic.POS_TRANSACTIONS.defaultTopicName(),
                 DeadLetterReason.DUPLICATE_EVENT.code(),
                 "store " + tx.storeId() + " sent receipt " + tx.txId() + " before",

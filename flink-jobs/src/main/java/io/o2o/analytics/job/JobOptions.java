@@ -73,6 +73,12 @@ public final class JobOptions {
             .defaultValue("visits")
             .withDescription("Output topic for enter, exit, visit and pass_by decisions.");
 
+    public static final ConfigOption<String> TOPIC_LIVE_MOMENTS = ConfigOptions.key("topic.live-moments")
+            .stringType()
+            .defaultValue("live-moments")
+            .withDescription("Output topic for the same decisions made as each device's pings arrive, within seconds "
+                    + "(docs/visit-detection.md, two speeds); visits has the final ones.");
+
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("topic.dead-letters")
             .stringType()
             .defaultValue("dead-letters")
@@ -460,7 +466,7 @@ public final class JobOptions {
         options.add(KAFKA_GROUP_ID);
         options.addAll(INPUT_TOPICS.values());
         options.addAll(List.of(
-                TOPIC_VISITS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
+                TOPIC_VISITS, TOPIC_LIVE_MOMENTS, TOPIC_DEAD_LETTERS, TOPIC_CUSTOMER_ASSIGNMENTS, TOPIC_O2O_CONVERSIONS,
                 TOPIC_PROFILE_UPDATES, TOPIC_GEO_OFFERS, TOPIC_OFFER_AUDIT, INFLUXDB_URL, INFLUXDB_ORG, INFLUXDB_BUCKET,
                 INFLUXDB_TOKEN_FILE, HASH_KEY_FILE, OUTPUT_DIR, SIMULATOR_CUSTOMERS, SIMULATOR_SEED, SIMULATOR_SPEED,
                 SIMULATOR_DURATION, SIMULATOR_STAFF_PER_STORE, SIMULATOR_BAD_RECORD_RATE, PARALLELISM, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,

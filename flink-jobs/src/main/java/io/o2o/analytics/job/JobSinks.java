@@ -16,6 +16,7 @@ import org.apache.flink.api.connector.sink2.Sink;
  */
 public record JobSinks(
         Sink<StoreVisitEvent> visits,
+        Sink<StoreVisitEvent> liveMoments,
         Sink<DeadLetter> deadLetters,
         Sink<MetricPoint> metrics,
         Sink<CustomerAssignment> customerAssignments,
@@ -25,7 +26,7 @@ public record JobSinks(
         Sink<OfferDecision> offerAudit) {
 
     public JobSinks withMetrics(Sink<MetricPoint> replacement) {
-        return new JobSinks(visits, deadLetters, replacement, customerAssignments, conversions, profileUpdates,
+        return new JobSinks(visits, liveMoments, deadLetters, replacement, customerAssignments, conversions, profileUpdates,
                 geoOffers, offerAudit);
     }
 }

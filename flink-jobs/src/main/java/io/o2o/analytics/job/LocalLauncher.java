@@ -9,6 +9,7 @@ import io.o2o.analytics.offers.OfferDecision;
 import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
+import io.o2o.analytics.visits.LiveMoments;
 import io.o2o.analytics.visits.VisitDetector;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -114,6 +115,12 @@ public final class LocalLauncher {
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.VISIT),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY),
                 counter(result, VisitDetector.ACCUMULATOR_PREFIX + StoreVisitEvent.REATTRIBUTED));
+        System.out.printf("  live moments (as pings arrive): %,d entries, %,d exits, %,d pass-bys; %,d pings behind their "
+                        + "device's newest left to the final decisions%n",
+                counter(result, LiveMoments.ACCUMULATOR_PREFIX + StoreVisitEvent.ENTER),
+                counter(result, LiveMoments.ACCUMULATOR_PREFIX + StoreVisitEvent.EXIT),
+                counter(result, LiveMoments.ACCUMULATOR_PREFIX + StoreVisitEvent.PASS_BY),
+                counter(result, LiveMoments.OUT_OF_ORDER_ACCUMULATOR));
         System.out.printf("  conversions: %,d online-to-store, %,d store-to-online%n",
                 counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.ONLINE_TO_STORE),
                 counter(result, FirstConversionOnly.ACCUMULATOR_PREFIX + JourneyMatch.STORE_TO_ONLINE));
@@ -144,7 +151,7 @@ public final class LocalLauncher {
     /** File outputs append; a new run starts from empty files so that they describe this run only. */
     private static void removePreviousOutputs(Path outputDir) throws IOException {
         try (DirectoryStream<Path> old = Files.newDirectoryStream(
-                outputDir, "{visits-*.jsonl,dead-letters-*.jsonl,customer-assignments-*.jsonl,o2o-conversions-*.jsonl,"
+                outputDir, "{visits-*.jsonl,live-moments-*.jsonl,dead-letters-*.jsonl,customer-assignments-*.jsonl,o2o-conversions-*.jsonl,"
                         + "profile-updates-*.jsonl,geo-offers-*.jsonl,offer-audit-*.jsonl,metrics-*.lp}")) {
             for (Path file : old) {
                 Files.delete(file);

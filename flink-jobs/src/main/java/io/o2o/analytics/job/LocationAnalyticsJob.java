@@ -44,6 +44,7 @@ import io.o2o.analytics.records.PosTransaction;
 import io.o2o.analytics.records.StoreSensorEvent;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.visits.ReturningVisitors;
+import io.o2o.analytics.visits.LiveMoments;
 import io.o2o.analytics.visits.VisitDetector;
 import io.o2o.analytics.visits.VisitRules;
 import io.o2o.analytics.zones.StaffFilter;
@@ -191,6 +192,14 @@ public final class LocationAnalyticsJob {
         DataStream<DeadLetter> rejectedPings = visitEvents.getSideOutput(VisitDetector.REJECTED_PINGS);
 
         visitEvents.sinkTo(sinks.visits()).uid("visits-sink").name("visits");
+        // The same rules at the live speed: as each device's pings arrive, not behind the watermark.
+        pings.keyBy(LbsPing::deviceId)
+                .process(new LiveMoments(fences, rules))
+                .uid("live-moments")
+                .name("live moments")
+                .sinkTo(sinks.liveMoments())
+                .uid("live-moments-sink")
+                .name("live moments");
 
         ZoneRules zoneRules = zoneRules(options);
         SingleOutputStreamOperator<StoreSensorEvent> customerReadings = pings.getSideOutput(InputRouter.SENSORS)

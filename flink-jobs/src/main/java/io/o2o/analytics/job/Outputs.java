@@ -39,7 +39,7 @@ public final class Outputs {
     }
 
     public JobSinks sinks() {
-        return new JobSinks(visits(), deadLetters(), metrics(), customerAssignments(), conversions(), profileUpdates(),
+        return new JobSinks(visits(), liveMoments(), deadLetters(), metrics(), customerAssignments(), conversions(), profileUpdates(),
                 geoOffers(), offerAudit());
     }
 
@@ -47,6 +47,13 @@ public final class Outputs {
         return kind() == OutputKind.kafka
                 ? kafka(options.get(JobOptions.TOPIC_VISITS), StoreVisitEvent::deviceId)
                 : new JsonLinesFileSink<>(outputDir(), "visits");
+    }
+
+    /** At least once, as visits: what is live is worth nothing a checkpoint interval later. */
+    public Sink<StoreVisitEvent> liveMoments() {
+        return kind() == OutputKind.kafka
+                ? kafka(options.get(JobOptions.TOPIC_LIVE_MOMENTS), StoreVisitEvent::deviceId)
+                : new JsonLinesFileSink<>(outputDir(), "live-moments");
     }
 
     public Sink<DeadLetter> deadLetters() {
@@ -118,15 +125,16 @@ public final class Outputs {
 
     public String describe() {
         String records = kind() == OutputKind.kafka
-                ? "visits -> Kafka topic '" + options.get(JobOptions.TOPIC_VISITS) + "', dead letters -> '"
+                ? "visits -> Kafka topic '" + options.get(JobOptions.TOPIC_VISITS) + "', live moments -> '"
+                        + options.get(JobOptions.TOPIC_LIVE_MOMENTS) + "', dead letters -> '"
                         + options.get(JobOptions.TOPIC_DEAD_LETTERS) + "', customer assignments -> '"
                         + options.get(JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS) + "', conversions -> '"
                         + options.get(JobOptions.TOPIC_O2O_CONVERSIONS) + "', profile updates -> '"
                         + options.get(JobOptions.TOPIC_PROFILE_UPDATES) + "', geo-offers -> '"
                         + options.get(JobOptions.TOPIC_GEO_OFFERS) + "' (exactly once), offer audit -> '"
                         + options.get(JobOptions.TOPIC_OFFER_AUDIT) + "'"
-                : "visits, dead letters, customer assignments, conversions, profile updates, geo-offers, offer audit -> "
-                        + outputDir().resolve("{visits,dead-letters,customer-assignments,o2o-conversions,"
+                : "visits, live moments, dead letters, customer assignments, conversions, profile updates, geo-offers, "
+                        + "offer audit -> " + outputDir().resolve("{visits,live-moments,dead-letters,customer-assignments,o2o-conversions,"
                                 + "profile-updates,geo-offers,offer-audit}-*.jsonl");
         String metrics = metricsToInfluxDb()
                 ? "metrics -> InfluxDB " + options.get(JobOptions.INFLUXDB_URL) + " bucket "

@@ -103,8 +103,9 @@ public record CustomerActivity(
     }
 
     /**
-     * A store decision that geo-offers act on while it happens: {@code enter} (known when confirmed), {@code exit} and
-     * {@code pass_by} (known at their moment plus {@code decisionDelay}, as a visit); seen under its device.
+     * A store decision that geo-offers act on while it happens: {@code enter} (known when confirmed), {@code pass_by}
+     * (known at the fix beyond the near-buffer), {@code exit} and a silent phone's {@code pass_by} (known at their
+     * moment plus {@code decisionDelay}, as a visit); seen under its device.
      */
     public static CustomerActivity storeMoment(StoreVisitEvent event, Duration decisionDelay) {
         String kind = switch (event.type()) {
@@ -115,9 +116,8 @@ public record CustomerActivity(
         };
         // An entry is known when the ping that confirmed it came, not at its first ping inside: known earlier, it
         // would reach the next operators behind their watermark by however far the watermark had moved meanwhile.
-        long knownAt = ENTER.equals(kind)
-                ? (event.decidedAt() != null ? event.decidedAt() : event.eventTime())
-                : event.eventTime() + decisionDelay.toMillis();
+        long knownAt = event.decidedAt() != null ? event.decidedAt()
+                : ENTER.equals(kind) ? event.eventTime() : event.eventTime() + decisionDelay.toMillis();
         return new CustomerActivity(kind, event.eventId(), "device:" + event.deviceId(), null, event.eventTime(),
                 knownAt, null, null, null, event.storeId(), null, EXIT.equals(kind) ? event.eventTime() : null, null,
                 null, null, null, null);

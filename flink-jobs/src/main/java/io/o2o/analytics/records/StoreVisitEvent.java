@@ -9,7 +9,7 @@ package io.o2o.analytics.records;
  *   <li>{@code visit}: a stay of at least the minimum dwell; {@code eventTime} is the exit, with enter,
  *       exit and dwell filled in.
  *   <li>{@code pass_by}: the device came within the store's near-buffer and left without a visit;
- *       {@code eventTime} is its last moment near the store.
+ *       {@code eventTime} is its last moment near the store, {@code decidedAt} the fix beyond the buffer.
  *   <li>{@code reattributed}: the device of an open visit now belongs to another customer (a link arrived
  *       during the visit); {@code eventTime} is the link's time, {@code enteredAt} the visit's start.
  * </ul>
@@ -20,7 +20,8 @@ package io.o2o.analytics.records;
  * @param customerId the customer the device belonged to at {@code eventTime} (docs/identity.md), or null
  *     while no evidence links the device to anyone
  * @param decidedAt for an {@code enter}, the time of the ping that confirmed it (later than {@code eventTime},
- *     the first ping inside): when the engine could know it, whatever the watermark did; null for the others,
+ *     the first ping inside); for a {@code pass_by}, the first fix beyond the near-buffer: when the engine could
+ *     know it, whatever the watermark did. Null for the others and for the pass-by of a phone that fell silent,
  *     which are known at {@code eventTime} plus the exit timeout
  */
 public record StoreVisitEvent(

@@ -2,8 +2,8 @@ package io.o2o.analytics.visits;
 
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.fence.FenceIndex;
-import io.o2o.analytics.fence.StoreProximity;
 import io.o2o.analytics.identity.CustomerAssignment;
+import io.o2o.analytics.metrics.Tally;
 import io.o2o.analytics.ingest.DeadLetterReason;
 import io.o2o.analytics.records.DeadLetter;
 import io.o2o.analytics.records.InputTopic;
@@ -14,18 +14,16 @@ import io.o2o.analytics.state.EventTimeBuffer;
 import io.o2o.analytics.state.EventTimeExpiry;
 import io.o2o.analytics.state.SettledKeys;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.Map;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -82,12 +80,10 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
 
     private final FenceCatalog fences;
     private final VisitRules rules;
-    private final long exitTimeoutMillis;
-    private final long minDwellMillis;
     /** Forgets the device's customer once the device was idle (no ping, no assignment) for the identity TTL. */
     private final EventTimeExpiry customerExpiry;
 
-    private transient FenceIndex index;
+    private transient StoreSessions storeSessions;
     /** The device's sessions, customer and the customer's expiry clock, as one value (see {@link DeviceVisitState}). */
     private transient ValueState<DeviceVisitState> device;
     private transient SettledKeys settled;
@@ -95,22 +91,18 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private transient String currentCustomer;
     /** The customer's expiry clock during one callback; written back with the device's state. */
     private transient EventTimeExpiry.Clock currentExpiry;
-    private transient Counter rejectedPings;
-    private transient LongCounter rejectedTotal;
-    private transient Map<String, Counter> decisionCounters;
-    private transient Map<String, LongCounter> decisionTotals;
+    private transient Tally rejectedPings;
+    private transient Map<String, Tally> decisions;
 
     public VisitDetector(FenceCatalog fences, VisitRules rules, Duration identityTtl) {
         this.fences = fences;
         this.rules = rules;
         this.customerExpiry = new EventTimeExpiry("customer-expiry", identityTtl);
-        this.exitTimeoutMillis = rules.exitTimeout().toMillis();
-        this.minDwellMillis = rules.minDwell().toMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        index = FenceIndex.build(fences);
+        storeSessions = new StoreSessions(FenceIndex.build(fences), rules);
         settled = new SettledKeys();
         pendingPings.open(getRuntimeContext());
         pendingAssignments.open(getRuntimeContext());
@@ -118,17 +110,8 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
                 "visit detection's state (a device's sessions, customer and expiry as separate states)");
         device = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("device-visit-state", TypeInformation.of(DeviceVisitState.class)));
-        rejectedPings = getRuntimeContext().getMetricGroup().counter("rejectedPings");
-        rejectedTotal = new LongCounter();
-        getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
-        decisionCounters = new HashMap<>();
-        decisionTotals = new HashMap<>();
-        for (String type : DECISION_TYPES) {
-            decisionCounters.put(type, getRuntimeContext().getMetricGroup().counter("decisions." + type));
-            LongCounter total = new LongCounter();
-            getRuntimeContext().addAccumulator(ACCUMULATOR_PREFIX + type, total);
-            decisionTotals.put(type, total);
-        }
+        rejectedPings = Tally.register(getRuntimeContext(), "rejectedPings", REJECTED_ACCUMULATOR);
+        decisions = Tally.perKind(getRuntimeContext(), "decisions.", ACCUMULATOR_PREFIX, DECISION_TYPES);
     }
 
     @Override
@@ -194,15 +177,15 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             if (ping.sameFixAs(previous)) {
                 reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice"));
             } else {
-                expire(open, deviceId, ping.ts(), out);
-                apply(ping, deviceId, open, out);
+                storeSessions.expire(open, deviceId, ping.ts(), decisions(out));
+                storeSessions.apply(ping, deviceId, open, decisions(out));
             }
             previous = ping;
         }
         while (nextAssignment < dueAssignments.size()) {
             assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
         }
-        expire(open, deviceId, horizon, out);
+        storeSessions.expire(open, deviceId, horizon, decisions(out));
         if (currentCustomer != null && currentExpiry != null
                 && customerExpiry.expiredAt(currentExpiry, horizon, false, ctx.timerService())) {
             currentCustomer = null;
@@ -217,10 +200,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         } else if (stored != null) {
             device.clear();
         }
-        long nextDeadline = Long.MAX_VALUE;
-        for (StoreSession session : open.values()) {
-            nextDeadline = Math.min(nextDeadline, session.nextDeadline(exitTimeoutMillis));
-        }
+        long nextDeadline = storeSessions.nextDeadline(open);
         if (nextDeadline != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(nextDeadline);
         }
@@ -239,7 +219,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         if (currentCustomer == null) {
             return false;
         }
-        expire(open, deviceId, at, out);
+        storeSessions.expire(open, deviceId, at, decisions(out));
         if (currentExpiry != null && customerExpiry.expiredAt(currentExpiry, at, true, ctx.timerService())) {
             currentCustomer = null;
             currentExpiry = null;
@@ -270,7 +250,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
     private void assign(
             CustomerAssignment assignment, String deviceId, Map<String, StoreSession> open,
             Collector<StoreVisitEvent> out) {
-        expire(open, deviceId, assignment.ts(), out);
+        storeSessions.expire(open, deviceId, assignment.ts(), decisions(out));
         boolean changed = !assignment.customerId().equals(currentCustomer);
         currentCustomer = assignment.customerId();
         if (!changed) {
@@ -287,109 +267,6 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         }
     }
 
-    /** Moves every session of this device through the instant {@code ping.ts()}. */
-    private void apply(LbsPing ping, String deviceId, Map<String, StoreSession> open, Collector<StoreVisitEvent> out) {
-        boolean accurate = ping.accuracyM() <= rules.maxEntryAccuracyM();
-        Map<String, StoreProximity> near = new HashMap<>();
-        for (StoreProximity proximity : index.storesNear(ping.lat(), ping.lon())) {
-            near.put(proximity.store().id(), proximity);
-        }
-        if (accurate) {
-            for (StoreProximity proximity : near.values()) {
-                open.computeIfAbsent(proximity.store().id(), id -> StoreSession.startedAt(ping.ts(), ping.userId()));
-            }
-        }
-        for (Map.Entry<String, StoreSession> entry : open.entrySet()) {
-            String storeId = entry.getKey();
-            StoreSession session = entry.getValue();
-            StoreProximity proximity = near.get(storeId);
-            if (proximity == null) {
-                proximity = index.proximity(storeId, ping.lat(), ping.lon());
-            }
-            track(ping, accurate, proximity, session, deviceId, out);
-        }
-    }
-
-    private void track(
-            LbsPing ping,
-            boolean accurate,
-            StoreProximity proximity,
-            StoreSession session,
-            String deviceId,
-            Collector<StoreVisitEvent> out) {
-        double distance = proximity.signedDistanceM();
-        if (distance <= Math.max(proximity.store().nearBufferM(), rules.exitMarginM())) {
-            session.lastNearAt = ping.ts();
-            if (ping.userId() != null) {
-                session.userId = ping.userId();
-            }
-        }
-        if (session.visitOpen()) {
-            if (distance <= rules.exitMarginM()) {
-                session.lastPresenceAt = ping.ts();
-            }
-            return;
-        }
-        if (!accurate) {
-            return;
-        }
-        if (proximity.depthInsideM() >= rules.enterDepthM() && distance <= 0) {
-            boolean runExpired = ping.ts() - session.candidateEnterAt > exitTimeoutMillis;
-            if (session.insideStreak == 0 || runExpired) {
-                session.insideStreak = 0;
-                session.candidateEnterAt = ping.ts();
-            }
-            session.insideStreak++;
-            if (session.insideStreak >= rules.entryConfirmations()) {
-                session.enteredAt = session.candidateEnterAt;
-                session.lastPresenceAt = ping.ts();
-                session.insideStreak = 0;
-                decide(out, StoreVisitEvent.of(
-                        StoreVisitEvent.ENTER, deviceId, session.userId, proximity.store().id(), session.enteredAt,
-                        session.enteredAt, null).decidedAt(ping.ts()));
-            }
-        } else if (distance > 0) {
-            session.insideStreak = 0;
-        }
-    }
-
-    /**
-     * Closes every visit and session whose deadline is at or before {@code until}, in deadline order: a gap
-     * in presence of exactly the exit timeout closes the visit.
-     */
-    private void expire(Map<String, StoreSession> open, String deviceId, long until, Collector<StoreVisitEvent> out) {
-        List<String> storeIds = new ArrayList<>(open.keySet());
-        storeIds.sort(Comparator.<String>comparingLong(id -> open.get(id).nextDeadline(exitTimeoutMillis))
-                .thenComparing(Comparator.naturalOrder()));
-        for (String storeId : storeIds) {
-            StoreSession session = open.get(storeId);
-            if (session.visitOpen() && session.visitDeadline(exitTimeoutMillis) <= until) {
-                closeVisit(deviceId, storeId, session, out);
-            }
-            if (!session.visitOpen() && session.sessionDeadline(exitTimeoutMillis) <= until) {
-                if (!session.visited) {
-                    decide(out, StoreVisitEvent.of(
-                            StoreVisitEvent.PASS_BY, deviceId, session.userId, storeId, session.lastNearAt, null, null));
-                }
-                open.remove(storeId);
-            }
-        }
-    }
-
-    private void closeVisit(String deviceId, String storeId, StoreSession session, Collector<StoreVisitEvent> out) {
-        long enteredAt = session.enteredAt;
-        long exitedAt = session.lastPresenceAt;
-        decide(out, StoreVisitEvent.of(
-                StoreVisitEvent.EXIT, deviceId, session.userId, storeId, exitedAt, enteredAt, exitedAt));
-        if (exitedAt - enteredAt >= minDwellMillis) {
-            session.visited = true;
-            decide(out, StoreVisitEvent.of(
-                    StoreVisitEvent.VISIT, deviceId, session.userId, storeId, exitedAt, enteredAt, exitedAt));
-        }
-        session.enteredAt = null;
-        session.lastNearAt = Math.max(session.lastNearAt, exitedAt);
-    }
-
     private static int byAccuracyThenPosition(LbsPing a, LbsPing b) {
         int order = Double.compare(a.accuracyM(), b.accuracyM());
         if (order == 0) {
@@ -398,15 +275,18 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         return order != 0 ? order : Double.compare(a.lon(), b.lon());
     }
 
+    /** Where the session rules' decisions go: out, counted, with the customer of the moment. */
+    private Consumer<StoreVisitEvent> decisions(Collector<StoreVisitEvent> out) {
+        return decision -> decide(out, decision);
+    }
+
     private void decide(Collector<StoreVisitEvent> out, StoreVisitEvent decision) {
-        decisionCounters.get(decision.type()).inc();
-        decisionTotals.get(decision.type()).add(1);
+        decisions.get(decision.type()).inc();
         out.collect(decision.withCustomer(currentCustomer));
     }
 
     private void reject(Context ctx, DeadLetter deadLetter) {
         rejectedPings.inc();
-        rejectedTotal.add(1);
         ctx.output(REJECTED_PINGS, deadLetter);
     }
 

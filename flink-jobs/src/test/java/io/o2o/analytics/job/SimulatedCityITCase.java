@@ -24,12 +24,15 @@ import io.o2o.analytics.simulator.TrueZoneStay;
 import io.o2o.analytics.testing.TestHashKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,6 +62,7 @@ class SimulatedCityITCase {
 
     record RunResult(
             List<JsonNode> visits,
+            List<JsonNode> liveMoments,
             List<JsonNode> deadLetters,
             List<String> metrics,
             List<JsonNode> assignments,
@@ -92,7 +96,7 @@ class SimulatedCityITCase {
         env.setParallelism(parallelism);
         setup.job().execute(env);
         return new RunResult(
-                jsonLines(dir, "visits-"), jsonLines(dir, "dead-letters-"), lines(dir, "metrics-"),
+                jsonLines(dir, "visits-"), jsonLines(dir, "live-moments-"), jsonLines(dir, "dead-letters-"), lines(dir, "metrics-"),
                 jsonLines(dir, "customer-assignments-"), jsonLines(dir, "o2o-conversions-"),
                 jsonLines(dir, "profile-updates-"), jsonLines(dir, "offer-audit-"), jsonLines(dir, "geo-offers-"),
                 setup.simulation());
@@ -117,6 +121,91 @@ class SimulatedCityITCase {
             assertThat(detected.getOrDefault(store.getKey(), 0L)).as(store.getKey())
                     .isBetween(store.getValue() - 2 - store.getValue() / 10, store.getValue() + 2 + store.getValue() / 10);
         }
+    }
+
+    /**
+     * The live path applies each device's pings as they arrive. The simulator delivers a few of them behind a newer
+     * fix of their device (upload delays of up to 30 s, re-sent copies): those devices may get a live moment a ping
+     * later than the final one, or another. Every other device's live moments are its final decisions, with the same
+     * ids and times, only without waiting for the watermark (and without the customer, attributed downstream).
+     */
+    @Test
+    void liveMomentsAreTheFinalDecisionsOfEveryDeviceWhosePingsCameInOrder() throws Exception {
+        Map<String, List<String>> decided = byDevice(atParallelism2.visits().stream()
+                .filter(v -> !v.get("type").asText().equals(StoreVisitEvent.REATTRIBUTED)).toList());
+        Map<String, List<String>> live = byDevice(atParallelism2.liveMoments());
+        Set<String> outOfOrder = devicesWithPingsArrivingOutOfOrder(atParallelism2.simulation());
+
+        Set<String> differing = new TreeSet<>();
+        Set<String> devices = new TreeSet<>(decided.keySet());
+        devices.addAll(live.keySet());
+        for (String device : devices) {
+            if (!decided.getOrDefault(device, List.of()).equals(live.getOrDefault(device, List.of()))) {
+                differing.add(device);
+            }
+        }
+        long inOrderDecisions = decided.entrySet().stream().filter(e -> !outOfOrder.contains(e.getKey()))
+                .mapToLong(e -> e.getValue().size()).sum();
+        assertThat(inOrderDecisions).as("decisions of devices whose pings all came in order").isGreaterThan(500);
+        assertThat(differing).as("devices whose live moments differ from their final decisions")
+                .isSubsetOf(outOfOrder);
+        long liveCount = live.values().stream().mapToLong(List::size).sum();
+        long decidedCount = decided.values().stream().mapToLong(List::size).sum();
+        assertThat((double) liveCount).isCloseTo(decidedCount, within(decidedCount * 0.02));
+        assertThat(atParallelism2.liveMoments()).allSatisfy(m -> assertThat(m.get("customerId").isNull()).isTrue());
+    }
+
+    private static Map<String, List<String>> byDevice(List<JsonNode> decisions) {
+        Map<String, List<String>> byDevice = new TreeMap<>();
+        for (JsonNode decision : decisions) {
+            byDevice.computeIfAbsent(decision.get("deviceId").asText(), d -> new ArrayList<>())
+                    .add(withoutCustomer(decision));
+        }
+        byDevice.values().forEach(list -> list.sort(null));
+        return byDevice;
+    }
+
+    /** Hashed ids of the devices with a ping that arrives after a later ping of theirs, in the simulation's order. */
+    private static Set<String> devicesWithPingsArrivingOutOfOrder(Simulation simulation) throws Exception {
+        IdentifierHasher hasher = new IdentifierHasher(HASH_KEY.getBytes(StandardCharsets.UTF_8));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, Long> newest = new HashMap<>();
+        Set<String> outOfOrder = new TreeSet<>();
+        for (RawRecord record : simulation.records()) {
+            if (record.topic() != InputTopic.LBS_PINGS) {
+                continue;
+            }
+            JsonNode ping;
+            try {
+                ping = json.readTree(record.value());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException malformed) {
+                continue;
+            }
+            JsonNode device = ping.get("deviceId");
+            JsonNode ts = ping.get("ts");
+            if (device == null || !device.isTextual() || ts == null) {
+                continue;
+            }
+            long at;
+            try {
+                at = ts.isNumber() ? ts.asLong() : java.time.Instant.parse(ts.asText()).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException unparsable) {
+                continue;
+            }
+            String hashed = hasher.hashDevice(device.asText());
+            Long before = newest.get(hashed);
+            if (before != null && at <= before) {
+                outOfOrder.add(hashed);
+            }
+            newest.merge(hashed, at, Math::max);
+        }
+        return outOfOrder;
+    }
+
+    private static String withoutCustomer(JsonNode decision) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = decision.deepCopy();
+        copy.remove("customerId");
+        return copy.toString();
     }
 
     @Test

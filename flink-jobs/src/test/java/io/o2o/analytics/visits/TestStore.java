@@ -5,6 +5,8 @@ import io.o2o.analytics.fence.LocalMetricFrame;
 import io.o2o.analytics.records.LbsPing;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One 60 m x 60 m store around a street corner in Shanghai, with a 40 m near-buffer, and helpers to place
@@ -46,6 +48,33 @@ final class TestStore {
     private static String corner(double x, double y) {
         double[] latLon = FRAME.toLatLon(x, y);
         return "[" + latLon[1] + "," + latLon[0] + "]";
+    }
+
+    /** Walk in from 100 m west, stay {@code stay} near the centre, walk out east and 200 m away. */
+    static List<LbsPing> stayInside(String device, Duration start, Duration stay) {
+        List<LbsPing> pings = new ArrayList<>();
+        Duration t = start;
+        for (double x = -100; x < -35; x += 20, t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, x, 0, at(t)));
+        }
+        Duration leaveAt = t.plus(stay);
+        for (; t.compareTo(leaveAt) <= 0; t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, (pings.size() % 3) * 4 - 4, (pings.size() % 2) * 5, at(t)));
+        }
+        for (double x = 40; x <= 200; x += 20, t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, x, 0, at(t)));
+        }
+        return pings;
+    }
+
+    /** Walk east along y = 45, 15 m north of the north wall, from x = -150 to 150. */
+    static List<LbsPing> walkPast(String device, Duration start) {
+        List<LbsPing> pings = new ArrayList<>();
+        Duration t = start;
+        for (double x = -150; x <= 150; x += 15, t = t.plus(PING_EVERY)) {
+            pings.add(ping(device, x, 45, at(t)));
+        }
+        return pings;
     }
 
     static long at(Duration sinceOpening) {

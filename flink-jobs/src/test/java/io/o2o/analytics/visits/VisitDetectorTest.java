@@ -13,6 +13,8 @@ import static io.o2o.analytics.visits.TestStore.PING_EVERY;
 import static io.o2o.analytics.visits.TestStore.STORE_ID;
 import static io.o2o.analytics.visits.TestStore.at;
 import static io.o2o.analytics.visits.TestStore.ping;
+import static io.o2o.analytics.visits.TestStore.stayInside;
+import static io.o2o.analytics.visits.TestStore.walkPast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.o2o.analytics.records.DeadLetter;
@@ -38,23 +40,6 @@ import org.junit.jupiter.api.Test;
 class VisitDetectorTest {
     private static final String DEVICE = "device-a";
     private static final Duration ONE_MINUTE = Duration.ofMinutes(1);
-
-    /** Walk in from 100 m west, stay {@code stay} near the centre, walk out east and away. */
-    private static List<LbsPing> stayInside(String device, Duration start, Duration stay) {
-        List<LbsPing> pings = new ArrayList<>();
-        Duration t = start;
-        for (double x = -100; x < -35; x += 20, t = t.plus(PING_EVERY)) {
-            pings.add(ping(device, x, 0, at(t)));
-        }
-        Duration leaveAt = t.plus(stay);
-        for (; t.compareTo(leaveAt) <= 0; t = t.plus(PING_EVERY)) {
-            pings.add(ping(device, (pings.size() % 3) * 4 - 4, (pings.size() % 2) * 5, at(t)));
-        }
-        for (double x = 40; x <= 200; x += 20, t = t.plus(PING_EVERY)) {
-            pings.add(ping(device, x, 0, at(t)));
-        }
-        return pings;
-    }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, LbsPing, CustomerAssignment, StoreVisitEvent>
             harness() throws Exception {
@@ -137,15 +122,65 @@ class VisitDetectorTest {
 
     @Test
     void walkingPastWithinTheNearBufferIsAPassBy() throws Exception {
-        List<LbsPing> pings = new ArrayList<>();
-        Duration t = Duration.ZERO;
-        for (double x = -150; x <= 150; x += 15, t = t.plus(PING_EVERY)) {
-            pings.add(ping(DEVICE, x, 45, at(t)));
-        }
+        List<LbsPing> pings = walkPast(DEVICE, Duration.ZERO);
         List<StoreVisitEvent> events = run(pings);
 
         assertThat(types(events)).containsExactly(StoreVisitEvent.PASS_BY);
         assertThat(events.get(0).eventTime()).isLessThan(pings.get(pings.size() - 1).ts());
+    }
+
+    /**
+     * The footprint's corner is at (30, 30) and the near-buffer 40 m: walking east at y = 45, the device is near up to
+     * x = 60 (34 m from the corner), and beyond the buffer by more than its 8 m accuracy from x = 90 on (62 m). It has
+     * passed by then, not three minutes later.
+     */
+    @Test
+    void aPassByIsDecidedAtTheFirstFixBeyondTheNearBuffer() throws Exception {
+        List<LbsPing> pings = walkPast(DEVICE, Duration.ZERO);
+        long lastNear = pings.stream().filter(p -> p.lon() <= ping(DEVICE, 60, 45, 0).lon()).mapToLong(LbsPing::ts)
+                .max().orElseThrow();
+        long firstBeyond = pings.stream().filter(p -> p.lon() >= ping(DEVICE, 90, 45, 0).lon())
+                .mapToLong(LbsPing::ts).min().orElseThrow();
+
+        StoreVisitEvent passBy = run(pings).get(0);
+
+        assertThat(passBy.type()).isEqualTo(StoreVisitEvent.PASS_BY);
+        assertThat(passBy.eventTime()).isEqualTo(lastNear);
+        assertThat(passBy.decidedAt()).isEqualTo(firstBeyond);
+    }
+
+    /** A fix beyond the buffer but no more accurate than its distance past it proves nothing: the timeout decides. */
+    @Test
+    void aFixBeyondTheBufferByLessThanItsErrorEndsNothing() throws Exception {
+        List<LbsPing> pings = new ArrayList<>();
+        pings.add(ping(DEVICE, 0, 45, at(Duration.ZERO)));
+        // 60 m north of the wall is 20 m beyond the buffer, with an error of 30 m.
+        pings.add(ping(DEVICE, 0, 90, 30, at(PING_EVERY)));
+        pings.add(ping(DEVICE, 0, 45, at(PING_EVERY.multipliedBy(2))));
+        pings.add(ping(DEVICE, 0, 1000, at(Duration.ofMinutes(20))));
+
+        List<StoreVisitEvent> events = run(pings);
+
+        assertThat(events).singleElement().satisfies(passBy -> {
+            assertThat(passBy.type()).isEqualTo(StoreVisitEvent.PASS_BY);
+            assertThat(passBy.eventTime()).isEqualTo(at(PING_EVERY.multipliedBy(2)));
+            // Decided by the timeout: the next fix came 18 minutes later.
+            assertThat(passBy.decidedAt()).isNull();
+        });
+    }
+
+    /** A phone that falls silent near the store has no fix beyond it: its pass-by waits for the exit timeout. */
+    @Test
+    void aPhoneSilentNearTheStoreIsAPassByAfterTheExitTimeout() throws Exception {
+        List<LbsPing> pings = List.of(ping(DEVICE, -60, 45, at(Duration.ZERO)), ping(DEVICE, -45, 45, at(PING_EVERY)));
+
+        List<StoreVisitEvent> events = run(pings);
+
+        assertThat(events).singleElement().satisfies(passBy -> {
+            assertThat(passBy.type()).isEqualTo(StoreVisitEvent.PASS_BY);
+            assertThat(passBy.eventTime()).isEqualTo(at(PING_EVERY));
+            assertThat(passBy.decidedAt()).isNull();
+        });
     }
 
     @Test
