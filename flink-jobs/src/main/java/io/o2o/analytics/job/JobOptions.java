@@ -385,6 +385,13 @@ public final class JobOptions {
             .defaultValue("22:00-08:00")
             .withDescription("Local time of day (each store's time zone) when no offer is sent, HH:mm-HH:mm, or none.");
 
+    public static final ConfigOption<Duration> OFFERS_LIVE_WITHIN = ConfigOptions.key("offers.live-within")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription("Enter and pass_by offers are decided as the live moment arrives when its ping is at most "
+                    + "this old by the engine's clock; older moments (a backlog, a replay) wait for the watermark and "
+                    + "are decided in event time. 0 s: always in event time (docs/offers.md).");
+
     public static final ConfigOption<Duration> OFFERS_FRESHNESS = ConfigOptions.key("offers.freshness")
             .durationType()
             .defaultValue(Duration.ofMinutes(15))
@@ -478,7 +485,7 @@ public final class JobOptions {
                 STAFF_DAY_SHARE, MERCHANDISING_MIN_DWELLERS,
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,
-                OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
+                OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_LIVE_WITHIN, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
                 OFFERS_TRANSACTIONAL_ID_PREFIX, OFFERS_TRANSACTION_TIMEOUT, METRICS_PERIOD,
                 FLINK_METRICS_INTERVAL, PROGRESS_INTERVAL));
         return options;

@@ -6,6 +6,7 @@ import io.o2o.analytics.job.JobOptions.SourceKind;
 import io.o2o.analytics.journeys.FirstConversionOnly;
 import io.o2o.analytics.offers.FirstOfferDecisionOnly;
 import io.o2o.analytics.offers.OfferDecision;
+import io.o2o.analytics.offers.OfferEngine;
 import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.records.StoreVisitEvent;
 import io.o2o.analytics.simulator.GroundTruth;
@@ -132,6 +133,11 @@ public final class LocalLauncher {
                 counter(result, offers + OfferDecision.SUPPRESSED_QUIET_HOURS),
                 counter(result, offers + OfferDecision.SUPPRESSED_UNREACHABLE),
                 counter(result, offers + OfferDecision.REDEEMED));
+        System.out.printf("  live offers: %,d entries and pass-bys decided as they arrived, %,d left to event time "
+                        + "(older than offers.live-within, or the customer not known yet), %,d not confirmed by the "
+                        + "final decisions%n",
+                counter(result, OfferEngine.LIVE_DECIDED_ACCUMULATOR), counter(result, OfferEngine.LIVE_LEFT_ACCUMULATOR),
+                counter(result, OfferEngine.LIVE_CONTRADICTED_ACCUMULATOR));
         System.out.printf("  dead letters: %,d%n", counter(result, InputRouter.DEAD_LETTERS_ACCUMULATOR)
                 + counter(result, VisitDetector.REJECTED_ACCUMULATOR) + counter(result, DuplicateReceipts.COUNTER));
         if (truth != null) {

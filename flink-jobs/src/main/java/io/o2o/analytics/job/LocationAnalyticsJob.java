@@ -193,13 +193,11 @@ public final class LocationAnalyticsJob {
 
         visitEvents.sinkTo(sinks.visits()).uid("visits-sink").name("visits");
         // The same rules at the live speed: as each device's pings arrive, not behind the watermark.
-        pings.keyBy(LbsPing::deviceId)
+        SingleOutputStreamOperator<StoreVisitEvent> liveMoments = pings.keyBy(LbsPing::deviceId)
                 .process(new LiveMoments(fences, rules))
                 .uid("live-moments")
-                .name("live moments")
-                .sinkTo(sinks.liveMoments())
-                .uid("live-moments-sink")
                 .name("live moments");
+        liveMoments.sinkTo(sinks.liveMoments()).uid("live-moments-sink").name("live moments");
 
         ZoneRules zoneRules = zoneRules(options);
         SingleOutputStreamOperator<StoreSensorEvent> customerReadings = pings.getSideOutput(InputRouter.SENSORS)
@@ -287,12 +285,16 @@ public final class LocationAnalyticsJob {
                 .uid("zone-entries-as-activity")
                 .name("zone entries as activity");
         SingleOutputStreamOperator<CustomerActivity> attributed =
-                attributeToCustomers(pings, receipts, visitEvents, zoneStays.union(zoneEntries), assignments, rules.decisionDelay());
+                attributeToCustomers(pings, receipts, visitEvents, liveMoments, zoneStays.union(zoneEntries), assignments,
+                        rules.decisionDelay());
         // One operator matches the journeys and the engaged-then-near pairs of geo-offers per customer.
         SingleOutputStreamOperator<JourneyMatch> matches = CustomerJourneys.matches(attributed,
                 options.get(JobOptions.O2O_WINDOW), options.get(JobOptions.OFFERS_ENGAGEMENT_WINDOW));
         DataStream<MetricPoint> o2o = followJourneys(attributed, matches, assignments, rules.decisionDelay());
-        DataStream<MetricPoint> offers = geoOffers(attributed, matches.getSideOutput(JourneyMatcher.ENGAGED_THEN_NEAR),
+        // Geo-offers act on the live moments too, each with the customer its device belongs to now.
+        DataStream<MetricPoint> offers = geoOffers(
+                attributed.union(attributed.getSideOutput(CustomerAttribution.LIVE_MOMENTS)),
+                matches.getSideOutput(JourneyMatcher.ENGAGED_THEN_NEAR),
                 assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
         DataStream<MetricPoint> customers = storeCustomers(receipts, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
@@ -307,6 +309,7 @@ public final class LocationAnalyticsJob {
             SingleOutputStreamOperator<LbsPing> pings,
             DataStream<PosTransaction> receipts,
             DataStream<StoreVisitEvent> visitEvents,
+            DataStream<StoreVisitEvent> liveMoments,
             DataStream<CustomerActivity> zoneActivity,
             DataStream<CustomerAssignment> assignments,
             Duration decisionDelay) {
@@ -321,11 +324,14 @@ public final class LocationAnalyticsJob {
         DataStream<CustomerActivity> storeMoments = selectAs(visitEvents,
                 event -> STORE_MOMENTS.contains(event.type()),
                 event -> CustomerActivity.storeMoment(event, decisionDelay), CustomerActivity.class, "store-moments");
+        DataStream<CustomerActivity> liveStoreMoments = selectAs(liveMoments,
+                event -> StoreVisitEvent.ENTER.equals(event.type()) || StoreVisitEvent.PASS_BY.equals(event.type()),
+                event -> CustomerActivity.liveMoment(event, decisionDelay), CustomerActivity.class, "live-store-moments");
         DataStream<CustomerActivity> preferences = pings.getSideOutput(InputRouter.PREFERENCES)
                 .map(CustomerActivity::preference)
                 .uid("preferences-as-activity")
                 .name("preferences as activity");
-        return online.union(purchases, visits, zoneActivity, storeMoments, preferences)
+        return online.union(purchases, visits, zoneActivity, storeMoments, liveStoreMoments, preferences)
                 .keyBy(CustomerActivity::identifier)
                 .connect(assignments.keyBy(CustomerAssignment::node))
                 .process(new CustomerAttribution(options.get(JobOptions.O2O_WINDOW),
@@ -384,7 +390,7 @@ public final class LocationAnalyticsJob {
         LocalTime[] quiet = OfferPolicy.parseQuietHours(options.get(JobOptions.OFFERS_QUIET_HOURS));
         OfferPolicy policy = new OfferPolicy(options.get(JobOptions.OFFERS_MAX_PER_CUSTOMER_PER_DAY),
                 options.get(JobOptions.OFFERS_STORE_COOLDOWN), quiet[0], quiet[1], options.get(JobOptions.OFFERS_FRESHNESS),
-                options.get(JobOptions.OFFERS_REDEMPTION_WINDOW));
+                options.get(JobOptions.OFFERS_REDEMPTION_WINDOW), options.get(JobOptions.OFFERS_LIVE_WITHIN));
         DataStream<OfferDecision> decisions = GeoOffers.decisions(attributed, engagedThenNear, assignments, ruleChanges,
                 new OfferEngine(parser, fileRules, policy, fences, options.get(JobOptions.IDENTITY_TTL)));
         decisions.sinkTo(sinks.offerAudit()).uid("offer-audit-sink").name("offer audit");

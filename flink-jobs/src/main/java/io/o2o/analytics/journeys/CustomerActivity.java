@@ -59,6 +59,8 @@ public record CustomerActivity(
     public static final String PASS_BY = "pass_by";
     public static final String ZONE_ENTRY = "zone_entry";
     public static final String PREFERENCE = "preference";
+    /** Marks an {@link #ENTER} or {@link #PASS_BY} of the live path: {@code live_enter}, {@code live_pass_by}. */
+    public static final String LIVE = "live_";
 
     public static final String OPT_IN = "opt_in";
     public static final String OPT_OUT = "opt_out";
@@ -121,6 +123,30 @@ public record CustomerActivity(
         return new CustomerActivity(kind, event.eventId(), "device:" + event.deviceId(), null, event.eventTime(),
                 knownAt, null, null, null, event.storeId(), null, EXIT.equals(kind) ? event.eventTime() : null, null,
                 null, null, null, null);
+    }
+
+    /**
+     * An entry or pass-by of the live path (docs/visit-detection.md, two speeds), known as {@link #storeMoment} knows
+     * it. A kind of its own, so that only geo-offers act on it (attribution passes it on at once, journeys never see
+     * it); {@link #decided()} is the moment the rules judge.
+     */
+    public static CustomerActivity liveMoment(StoreVisitEvent event, Duration decisionDelay) {
+        CustomerActivity moment = storeMoment(event, decisionDelay);
+        return new CustomerActivity(LIVE + moment.kind, moment.eventId, moment.identifier, null, moment.ts,
+                moment.knownAt, null, null, null, moment.storeId, null, null, null, null, null, null, null);
+    }
+
+    public boolean isLive() {
+        return kind.startsWith(LIVE);
+    }
+
+    /** A live moment as the store moment it is ({@link #ENTER}, {@link #PASS_BY}); any other activity as it is. */
+    public CustomerActivity decided() {
+        if (!isLive()) {
+            return this;
+        }
+        return new CustomerActivity(kind.substring(LIVE.length()), eventId, identifier, customerId, ts, knownAt,
+                channel, action, sku, storeId, zoneId, exitedAt, dwellMillis, txId, amount, items, segments);
     }
 
     /** A device heard entering a zone of a store, known from then. */

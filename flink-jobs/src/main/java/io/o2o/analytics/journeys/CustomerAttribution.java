@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Gives every activity the customer its identifier belongs to, so that journeys can be followed per
@@ -33,6 +34,9 @@ import org.apache.flink.util.Collector;
  * <p>The identifier's latest marketing preference is kept apart from the window, for as long as the identifier, and
  * sent again whenever the identifier joins a customer: an opt-out must follow the person into every merge.
  *
+ * <p>Live moments (entries and pass-bys of the live path, docs/visit-detection.md) do not wait: each leaves at once,
+ * with the customer the identifier has now, on {@link #LIVE_MOMENTS}, for geo-offers only, and nothing of it is kept.
+ *
  * <p>Activities of an identifier that belongs to no customer are kept (for a later link) but not sent: no
  * journey can join them to anything else. Every output leaves at its own {@code knownAt}, which is its
  * record timestamp too, so the journey patterns downstream see activities in the order the engine learnt
@@ -41,6 +45,9 @@ import org.apache.flink.util.Collector;
 public class CustomerAttribution
         extends KeyedCoProcessFunction<String, CustomerActivity, CustomerAssignment, CustomerActivity> {
     private static final long serialVersionUID = 1L;
+
+    /** Live moments (enter, pass-by) with the customer their device belongs to now; for geo-offers only. */
+    public static final OutputTag<CustomerActivity> LIVE_MOMENTS = new OutputTag<>("live-moments") {};
 
     private final long windowMillis;
     private final int maxKept;
@@ -99,6 +106,15 @@ public class CustomerAttribution
     @Override
     public void processElement1(CustomerActivity activity, Context ctx, Collector<CustomerActivity> out)
             throws Exception {
+        if (activity.isLive()) {
+            // Live: the customer known now, without waiting for the watermark. A device not linked yet has none here,
+            // and its moment is decided in event time, as the final moment, when its link has been applied.
+            String current = customer.value();
+            if (current != null) {
+                ctx.output(LIVE_MOMENTS, activity.attributedTo(current, activity.knownAt()));
+            }
+            return;
+        }
         // Known no earlier than it reached us: behind the watermark, it is known just after it.
         long at = Math.max(Math.max(activity.knownAt(), ctx.timestamp()), ctx.timerService().currentWatermark() + 1);
         pendingActivities.add(activity.knownFrom(at));

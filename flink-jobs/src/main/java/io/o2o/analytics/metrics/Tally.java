@@ -38,7 +38,11 @@ public final class Tally {
     }
 
     public void inc() {
-        metric.inc();
-        total.add(1);
+        add(1);
+    }
+
+    public void add(long count) {
+        metric.inc(count);
+        total.add(count);
     }
 }

@@ -49,10 +49,22 @@ public class CustomerOfferState {
     public List<SentOffer> sentOffers = new ArrayList<>();
     /** Offers per rule ever sent to the customer. */
     public Map<String, Integer> sentPerRule = new HashMap<>();
+    /**
+     * Live moments decided as they arrived whose final moment has not come yet, by event id, with their
+     * {@code knownAt}: one still here an hour later was contradicted by the final decisions (counted).
+     */
+    public Map<String, Long> liveUnconfirmed = new HashMap<>();
     /** Offer ids decided, with when, so that a repeated trigger decides nothing twice. */
     public Map<String, Long> decided = new HashMap<>();
     /** When the customer's state is forgotten (no signal for the TTL); null until the first signal. */
     public EventTimeExpiry.Clock expiry;
 
     public CustomerOfferState() {}
+
+    /** Fields added after a savepoint was taken are whatever the serializer restored them as: empty, not null. */
+    void fieldsOfLaterVersions() {
+        if (liveUnconfirmed == null) {
+            liveUnconfirmed = new HashMap<>();
+        }
+    }
 }

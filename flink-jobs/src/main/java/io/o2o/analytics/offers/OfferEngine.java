@@ -3,6 +3,7 @@ package io.o2o.analytics.offers;
 import io.o2o.analytics.fence.FenceCatalog;
 import io.o2o.analytics.journeys.CustomerActivity;
 import io.o2o.analytics.journeys.ProfileUpdater;
+import io.o2o.analytics.metrics.Tally;
 import io.o2o.analytics.state.EarlierStateLayout;
 import io.o2o.analytics.state.EventTimeBuffer;
 import io.o2o.analytics.state.EventTimeExpiry;
@@ -55,6 +56,12 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     public static final MapStateDescriptor<String, String> RULES =
             new MapStateDescriptor<>("offer-rules", Types.STRING, Types.STRING);
 
+    /** Job accumulators: live moments decided as they arrived, and those left to the final moment. */
+    public static final String LIVE_DECIDED_ACCUMULATOR = "offers.liveMomentsDecided";
+    public static final String LIVE_LEFT_ACCUMULATOR = "offers.liveMomentsLeftToFinal";
+    /** Job accumulator: live moments decided as they arrived that the final decisions did not make. */
+    public static final String LIVE_CONTRADICTED_ACCUMULATOR = "offers.liveMomentsContradicted";
+
     static final long DAY = Duration.ofDays(1).toMillis();
     static final long HOUR = Duration.ofHours(1).toMillis();
     /** Sent offers are kept this long: the longest cooldown and redemption window a rule may have. */
@@ -90,6 +97,10 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     private transient OfferRuleBook book;
     private transient Map<String, Counter> outcomes;
+    /** Live moments decided as they arrived, and those left to their final moment. */
+    private transient Tally decidedLive;
+    private transient Tally leftToFinal;
+    private transient Tally contradicted;
 
     /**
      * @param fileRules the rules file's rules as JSON, in effect from the start until a change on the topic
@@ -117,10 +128,17 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         customerState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("customer-offer-state", TypeInformation.of(CustomerOfferState.class)));
         outcomes = new HashMap<>();
+        decidedLive = Tally.register(getRuntimeContext(), "liveMomentsDecided", LIVE_DECIDED_ACCUMULATOR);
+        leftToFinal = Tally.register(getRuntimeContext(), "liveMomentsLeftToFinal", LIVE_LEFT_ACCUMULATOR);
+        contradicted = Tally.register(getRuntimeContext(), "liveMomentsContradicted", LIVE_CONTRADICTED_ACCUMULATOR);
     }
 
     @Override
     public void processElement(OfferSignal signal, ReadOnlyContext ctx, Collector<OfferDecision> out) throws Exception {
+        if (signal.activity() != null && signal.activity().isLive()) {
+            decideLive(signal.activity(), ctx, out);
+            return;
+        }
         long at = Math.max(signal.knownAt(), ctx.timerService().currentWatermark() + 1);
         pending.add(at == signal.knownAt() ? signal : new OfferSignal(signal.kind(), signal.eventId(),
                 signal.customerId(), at, signal.activity(), signal.engagement(), signal.identifier(), signal.joined()));
@@ -155,6 +173,34 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         book = null;
     }
 
+    /**
+     * An entry or pass-by of the live path (docs/offers.md, "Live offers"), decided now, at its {@code knownAt} (the
+     * ping that made it), with what the engine knows of the customer now: the same instant, rules and offer id the
+     * final moment will have, so the final moment finds the offer decided and decides nothing again. Left to the final
+     * moment when it is not live (its ping older than {@link OfferPolicy#liveWithin} by this machine's clock: a
+     * backlog or a replay is decided in event time, in order), when the watermark has reached it already, or when the
+     * engine knows nothing of the customer yet (who to send to comes with the customer's first signals).
+     */
+    private void decideLive(CustomerActivity live, ReadOnlyContext ctx, Collector<OfferDecision> out)
+            throws Exception {
+        long now = live.knownAt();
+        CustomerOfferState customer = now > ctx.currentWatermark()
+                && ctx.currentProcessingTime() - now <= policy.liveWithin().toMillis() ? customerState.value() : null;
+        if (customer == null) {
+            leftToFinal.inc();
+            return;
+        }
+        decidedLive.inc();
+        customer.fieldsOfLaterVersions();
+        CustomerActivity moment = live.decided();
+        customer.liveUnconfirmed.put(moment.eventId(), now);
+        List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(now);
+        fire(customer, rules, CustomerActivity.ENTER.equals(moment.kind()) ? OfferTrigger.ENTER : OfferTrigger.PASS_BY,
+                moment, now, ctx, out);
+        nearby(customer, rules, moment, customer.lastStoreActivity, now, ctx, out);
+        customerState.update(customer);
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
         List<OfferSignal> due = pending.takeDue(timestamp);
@@ -173,6 +219,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         if (customer == null) {
             customer = new CustomerOfferState();
         }
+        customer.fieldsOfLaterVersions();
         List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(timestamp);
         for (OfferSignal signal : due) {
             handle(customer, signal, rules, ctx, out);
@@ -223,6 +270,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             }
             case CustomerActivity.ONLINE -> customer.channels.put(moment.channel(), moment.ts());
             case CustomerActivity.ENTER -> {
+                customer.liveUnconfirmed.remove(moment.eventId());
                 Long lapsedSince = customer.lastStoreActivity;
                 customer.presence.put(STORE + moment.storeId(), moment.ts());
                 fire(customer, rules, OfferTrigger.ENTER, moment, now, ctx, out);
@@ -231,6 +279,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
                         out);
             }
             case CustomerActivity.PASS_BY -> {
+                customer.liveUnconfirmed.remove(moment.eventId());
                 fire(customer, rules, OfferTrigger.PASS_BY, moment, now, ctx, out);
                 nearby(customer, rules, moment, customer.lastStoreActivity, now, ctx, out);
             }
@@ -299,7 +348,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     }
 
     private void fire(CustomerOfferState customer, List<OfferRule> rules, OfferTrigger type, CustomerActivity moment,
-            long now, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+            long now, ReadOnlyContext ctx, Collector<OfferDecision> out) throws Exception {
         for (OfferRule rule : rules) {
             if (rule.trigger().type() == type) {
                 consider(customer, rule, moment.storeId(), null, moment.ts(), now, moment.eventId(), ctx, out);
@@ -309,7 +358,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     /** A member whose last store visit or purchase is long past comes near or in. */
     private void nearby(CustomerOfferState customer, List<OfferRule> rules, CustomerActivity moment, Long lastActivity,
-            long now, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+            long now, ReadOnlyContext ctx, Collector<OfferDecision> out) throws Exception {
         for (OfferRule rule : rules) {
             OfferRule.Trigger trigger = rule.trigger();
             if (trigger.type() == OfferTrigger.LAPSED_MEMBER_NEARBY && trigger.near().contains(moment.kind())
@@ -393,7 +442,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
 
     /** The rule fired: does it apply here and now, and may the customer receive it? */
     private void consider(CustomerOfferState customer, OfferRule rule, String storeId, String zoneId, long triggeredAt,
-            long now, String triggerEventId, OnTimerContext ctx, Collector<OfferDecision> out) throws Exception {
+            long now, String triggerEventId, ReadOnlyContext ctx, Collector<OfferDecision> out) throws Exception {
         if (!rule.runsIn(storeId) || now - triggeredAt > policy.freshness().toMillis() || !scheduled(rule, storeId, now)
                 || !inAudience(customer, rule)) {
             return;
@@ -563,6 +612,11 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
             return;
         }
         customer.lastCleanup = now;
+        // A final moment comes an exit timeout after its ping at the latest: a live one unconfirmed for an hour was
+        // not what the final decisions made of the same pings (one arrived out of order). Its offer stays sent.
+        int before = customer.liveUnconfirmed.size();
+        customer.liveUnconfirmed.values().removeIf(knownAt -> knownAt < now - HOUR);
+        contradicted.add(before - customer.liveUnconfirmed.size());
         customer.sentOffers.removeIf(offer -> offer.sentAt() <= now - KEPT_OFFERS);
         customer.decided.values().removeIf(decidedAt -> decidedAt < now - DAY - policy.freshness().toMillis());
         // A presence without its exit (a lost device) ends after a day.

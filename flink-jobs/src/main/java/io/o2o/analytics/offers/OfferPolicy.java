@@ -15,6 +15,9 @@ import java.time.LocalTime;
  * @param freshness a moment learnt later than this after it happened (e.g. an entry re-sent when a link arrives
  *     hours later) fires nothing
  * @param redemptionWindow how long after an offer a purchase at its store redeems it, unless the rule says
+ * @param liveWithin a live moment (docs/visit-detection.md, two speeds) is decided as it arrives when its ping is at
+ *     most this old by the engine's clock; an older one (a backlog, a replay, a phone's late batch) is left to the
+ *     final decision in event time. Zero decides every moment in event time only.
  */
 public record OfferPolicy(
         int maxPerCustomerPerDay,
@@ -22,7 +25,8 @@ public record OfferPolicy(
         LocalTime quietFrom,
         LocalTime quietUntil,
         Duration freshness,
-        Duration redemptionWindow) implements Serializable {
+        Duration redemptionWindow,
+        Duration liveWithin) implements Serializable {
 
     /** {@code HH:mm-HH:mm}, or empty / {@code none} for no quiet hours. */
     public static LocalTime[] parseQuietHours(String text) {

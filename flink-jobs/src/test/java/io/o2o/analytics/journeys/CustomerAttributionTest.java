@@ -54,6 +54,35 @@ class CustomerAttributionTest {
         }
     }
 
+    /**
+     * A live moment (docs/visit-detection.md, two speeds) takes the customer its device has now, at once, to the side
+     * output geo-offers read: not kept for later links, never a journey step.
+     */
+    @Test
+    void aLiveMomentTakesTheDevicesCustomerAtOnceAndOnlyForGeoOffers() throws Exception {
+        String device = "device:d-1";
+        CustomerActivity live = CustomerActivity.liveMoment(
+                io.o2o.analytics.records.StoreVisitEvent.of(io.o2o.analytics.records.StoreVisitEvent.ENTER, "d-1",
+                        null, "sh-001", ENGAGED, ENGAGED, null).decidedAt(ENGAGED + 30_000),
+                Duration.ofMinutes(3));
+        try (var h = harness(64)) {
+            h.processElement1(live, live.knownAt());
+            assertThat(h.getSideOutput(CustomerAttribution.LIVE_MOMENTS)).as("no customer known yet").isNull();
+
+            h.processElement2(joins(device, "c-a", null, ENGAGED - HOUR), ENGAGED - HOUR);
+            Harnesses.watermark(h, ENGAGED - HOUR);
+            h.processElement1(live, live.knownAt());
+
+            assertThat(h.getSideOutput(CustomerAttribution.LIVE_MOMENTS)).singleElement().satisfies(record -> {
+                assertThat(record.getValue().customerId()).isEqualTo("c-a");
+                assertThat(record.getValue().knownAt()).isEqualTo(ENGAGED + 30_000);
+                assertThat(record.getValue().isLive()).isTrue();
+            });
+            Harnesses.watermark(h, Long.MAX_VALUE);
+            assertThat(h.extractOutputValues()).as("the main output: journeys and final moments").isEmpty();
+        }
+    }
+
     @Test
     void anEngagementBeforeAnyLinkBecomesTheCustomersWhenTheLinkArrives() throws Exception {
         try (var h = harness(64)) {

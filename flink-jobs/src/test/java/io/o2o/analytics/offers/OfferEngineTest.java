@@ -14,6 +14,7 @@ import static io.o2o.analytics.offers.OfferFixtures.engagement;
 import static io.o2o.analytics.offers.OfferFixtures.enter;
 import static io.o2o.analytics.offers.OfferFixtures.exit;
 import static io.o2o.analytics.offers.OfferFixtures.left;
+import static io.o2o.analytics.offers.OfferFixtures.liveEnter;
 import static io.o2o.analytics.offers.OfferFixtures.membership;
 import static io.o2o.analytics.offers.OfferFixtures.online;
 import static io.o2o.analytics.offers.OfferFixtures.passBy;
@@ -109,6 +110,90 @@ class OfferEngineTest {
             assertThat(offer.offerJson()).isEqualTo("{\"title\":\"welcome\"}");
         });
         assertThat(again).extracting(OfferDecision::offerId).containsExactly(first.get(0).offerId());
+    }
+
+    /** The memberships applied (the watermark past them), the engine's clock {@code sinceNoon} after noon. */
+    private static KeyedBroadcastOperatorTestHarness<String, OfferSignal, OfferRuleChange, OfferDecision> knowingTheMember(
+            long sinceNoon) throws Exception {
+        var harness = harness(rules(ENTER_RULE));
+        harness.setProcessingTime(NOON + sinceNoon);
+        harness.processElement(membership(MEMBER, NOON - HOUR), NOON - HOUR);
+        harness.processElement(membership("user:u-1", NOON - HOUR), NOON - HOUR);
+        harness.watermark(NOON - HOUR);
+        return harness;
+    }
+
+    @Test
+    void aLiveEntryIsDecidedAsItArrivesAndItsFinalMomentDecidesNothingAgain() throws Exception {
+        List<OfferDecision> inEventTime = decide(rules(ENTER_RULE), membership(MEMBER, NOON - HOUR),
+                membership("user:u-1", NOON - HOUR), enter(STORE, NOON));
+        try (var harness = knowingTheMember(2 * 1000)) {
+            harness.processElement(liveEnter(STORE, NOON), NOON);
+
+            // No watermark past noon yet: decided as it arrived, as the final moment alone decides it.
+            assertThat(harness.extractOutputValues()).containsExactlyElementsOf(inEventTime);
+            harness.processElement(enter(STORE, NOON), NOON);
+            harness.watermark(Long.MAX_VALUE - 1);
+            assertThat(harness.extractOutputValues()).containsExactlyElementsOf(inEventTime);
+        }
+        assertThat(outcomes(inEventTime)).containsExactly("welcome:sent");
+    }
+
+    /** A moment from a backlog or a replay is decided in event time, in order, not in the order it arrived. */
+    @Test
+    void aLiveMomentOlderThanLiveWithinWaitsForItsFinalMoment() throws Exception {
+        try (var harness = knowingTheMember(OfferFixtures.policy().liveWithin().toMillis() + 1)) {
+            harness.processElement(liveEnter(STORE, NOON), NOON);
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            harness.processElement(enter(STORE, NOON), NOON);
+            harness.watermark(Long.MAX_VALUE - 1);
+            assertThat(outcomes(harness.extractOutputValues())).containsExactly("welcome:sent");
+        }
+    }
+
+    @Test
+    void aLiveMomentOfACustomerTheEngineKnowsNothingOfIsLeftToTheFinalMoment() throws Exception {
+        try (var harness = harness(rules(ENTER_RULE))) {
+            harness.setProcessingTime(NOON + 1000);
+            harness.processElement(liveEnter(STORE, NOON), NOON);
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            harness.processElement(membership(MEMBER, NOON - HOUR), NOON - HOUR);
+            harness.processElement(enter(STORE, NOON), NOON);
+            harness.watermark(Long.MAX_VALUE - 1);
+            assertThat(outcomes(harness.extractOutputValues())).containsExactly("welcome:sent");
+        }
+    }
+
+    /**
+     * A ping out of order: the live path confirmed the entry a ping later than the final decisions did. The offer sent
+     * live stays sent, the final moment's own offer meets the store cooldown, and the live moment no final decision
+     * confirmed is counted once the customer's next hourly cleanup finds it.
+     */
+    @Test
+    void aLiveMomentTheFinalDecisionsDidNotMakeIsCountedAndItsOfferStays() throws Exception {
+        OfferEngine engine = new OfferEngine(OfferFixtures.parser(), rules(ENTER_RULE), OfferFixtures.policy(),
+                OfferFixtures.fences(), Duration.ofDays(90));
+        try (var harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(engine, List.of(OfferEngine.RULES)), OfferSignal::customerId,
+                Types.STRING, 1, 1, 0)) {
+            harness.open();
+            harness.setProcessingTime(NOON + 30 * 1000 + 1000);
+            harness.processElement(membership(MEMBER, NOON - HOUR), NOON - HOUR);
+            harness.watermark(NOON - HOUR);
+            harness.processElement(liveEnter(STORE, NOON + 30 * 1000), NOON + 30 * 1000);
+            harness.processElement(enter(STORE, NOON), NOON);
+            harness.processElement(passBy("sh-002", NOON + 2 * HOUR), NOON + 2 * HOUR);
+            harness.watermark(Long.MAX_VALUE - 1);
+
+            assertThat(outcomes(harness.extractOutputValues()))
+                    .containsExactly("welcome:sent", "welcome:suppressed_cap");
+            assertThat(engine.getRuntimeContext().getAccumulator(OfferEngine.LIVE_CONTRADICTED_ACCUMULATOR)
+                    .getLocalValue()).isEqualTo(1L);
+            assertThat(engine.getRuntimeContext().getAccumulator(OfferEngine.LIVE_DECIDED_ACCUMULATOR)
+                    .getLocalValue()).isEqualTo(1L);
+        }
     }
 
     @Test
@@ -410,7 +495,7 @@ class OfferEngineTest {
         List<String> rules = parser.parseRules("[" + rule("open", "\"trigger\":{\"type\":\"pass_by\"},"
                 + "\"schedule\":{\"openingHoursOnly\":true}") + "]", "test").stream().map(OfferRuleChange::ruleJson).toList();
         OfferPolicy noQuietHours = new OfferPolicy(3, Duration.ofHours(4), null, null, Duration.ofMinutes(15),
-                Duration.ofDays(7));
+                Duration.ofDays(7), Duration.ofSeconds(60));
         OfferEngine engine = new OfferEngine(parser, rules, noQuietHours, fences, Duration.ofDays(90));
         try (var harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 engine, OfferSignal::customerId, Types.STRING, OfferEngine.RULES)) {

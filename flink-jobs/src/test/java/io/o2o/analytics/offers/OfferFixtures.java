@@ -48,7 +48,7 @@ final class OfferFixtures {
 
     static OfferPolicy policy() {
         return new OfferPolicy(3, Duration.ofHours(4), LocalTime.of(22, 0), LocalTime.of(8, 0), Duration.ofMinutes(15),
-                Duration.ofDays(7));
+                Duration.ofDays(7), Duration.ofSeconds(60));
     }
 
     /** Rules as the file would hold them, each rule a JSON object. */
@@ -78,6 +78,12 @@ final class OfferFixtures {
 
     static OfferSignal enter(String store, long at) {
         return moment(CustomerActivity.storeMoment(StoreVisitEvent.of(StoreVisitEvent.ENTER, "d-1", null, store, at, at,
+                null), DELAY));
+    }
+
+    /** The live path's entry (docs/visit-detection.md, two speeds): the same moment as {@link #enter}. */
+    static OfferSignal liveEnter(String store, long at) {
+        return moment(CustomerActivity.liveMoment(StoreVisitEvent.of(StoreVisitEvent.ENTER, "d-1", null, store, at, at,
                 null), DELAY));
     }
 
