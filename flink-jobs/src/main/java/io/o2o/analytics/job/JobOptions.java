@@ -409,6 +409,22 @@ public final class JobOptions {
             .defaultValue("o2o-geo-offers")
             .withDescription("Kafka transactional id prefix of the geo-offers sink; unique per job on a cluster.");
 
+    /** How geo-offers reach their topic: the trade-off between seeing each once and seeing it at once. */
+    public enum OfferDelivery {
+        /** Kafka transactions committed on checkpoints: each offer once to read_committed consumers, a checkpoint later */
+        exactly_once,
+        /** written as decided: at once, but a restart may write an offer again, alike (consumers drop it by offerId) */
+        at_least_once
+    }
+
+    public static final ConfigOption<OfferDelivery> OFFERS_DELIVERY = ConfigOptions.key("offers.delivery")
+            .enumType(OfferDelivery.class)
+            .defaultValue(OfferDelivery.exactly_once)
+            .withDescription("exactly_once: geo-offers in Kafka transactions, visible to read_committed consumers "
+                    + "when the next checkpoint completes (checkpoint.interval). at_least_once: visible as soon as "
+                    + "decided; after a restart an offer may come again with the same offerId, which consumers must "
+                    + "drop (docs/offers.md).");
+
     public static final ConfigOption<Duration> OFFERS_TRANSACTION_TIMEOUT = ConfigOptions.key(
                     "offers.transaction-timeout")
             .durationType()
@@ -486,7 +502,7 @@ public final class JobOptions {
                 MERCHANDISING_LOW_CONVERSION, O2O_WINDOW, O2O_PURCHASE_GRACE, O2O_MAX_ACTIVITIES, O2O_METRICS_PERIOD,
                 RETURNING_WINDOW, OFFERS_RULES, OFFERS_ENGAGEMENT_WINDOW, OFFERS_MAX_PER_CUSTOMER_PER_DAY,
                 OFFERS_STORE_COOLDOWN, OFFERS_QUIET_HOURS, OFFERS_LIVE_WITHIN, OFFERS_FRESHNESS, OFFERS_REDEMPTION_WINDOW,
-                OFFERS_TRANSACTIONAL_ID_PREFIX, OFFERS_TRANSACTION_TIMEOUT, METRICS_PERIOD,
+                OFFERS_DELIVERY, OFFERS_TRANSACTIONAL_ID_PREFIX, OFFERS_TRANSACTION_TIMEOUT, METRICS_PERIOD,
                 FLINK_METRICS_INTERVAL, PROGRESS_INTERVAL));
         return options;
     }

@@ -81,12 +81,16 @@ public final class Outputs {
     }
 
     /**
-     * Exactly once: a restart must not send an offer twice. The records become visible to read_committed
-     * consumers when the checkpoint that covers them completes.
+     * Exactly once by default: a restart must not send an offer twice. The records become visible to read_committed
+     * consumers when the checkpoint that covers them completes. At least once, on request: visible at once, and a
+     * repeat after a restart carries the same offer id.
      */
     public Sink<GeoOffer> geoOffers() {
         if (kind() != OutputKind.kafka) {
             return new JsonLinesFileSink<>(outputDir(), "geo-offers");
+        }
+        if (options.get(JobOptions.OFFERS_DELIVERY) == JobOptions.OfferDelivery.at_least_once) {
+            return kafka(options.get(JobOptions.TOPIC_GEO_OFFERS), GeoOffer::customerId);
         }
         return KafkaSink.<GeoOffer>builder()
                 .setBootstrapServers(options.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
