@@ -26,6 +26,7 @@ import io.o2o.analytics.metrics.HealthTick;
 import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.MerchandisingSignal;
 import io.o2o.analytics.metrics.MetricPoint;
+import io.o2o.analytics.metrics.LiveOccupancy;
 import io.o2o.analytics.metrics.OffersAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.offers.GeoOffer;
@@ -298,7 +299,15 @@ public final class LocationAnalyticsJob {
                 assignments, pings.getSideOutput(InputRouter.RULE_CHANGES));
         DataStream<MetricPoint> customers = storeCustomers(receipts, visitEvents, rules.decisionDelay());
         DataStream<MetricPoint> occupancy = storeOccupancy(pings, visitEvents, period, rules.decisionDelay());
-        traffic.union(health, o2o, offers, customers, occupancy, zones, merchandising).sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
+        DataStream<MetricPoint> liveOccupancy = liveMoments.filter(LiveOccupancy::counts)
+                .uid("live-entries-and-exits")
+                .name("live entries and exits")
+                .keyBy(StoreVisitEvent::storeId)
+                .process(new LiveOccupancy())
+                .uid("live-occupancy")
+                .name("phones inside now");
+        traffic.union(health, o2o, offers, customers, occupancy, liveOccupancy, zones, merchandising)
+                .sinkTo(sinks.metrics()).uid("metrics-sink").name("metrics");
     }
 
     /**

@@ -15,6 +15,7 @@ import io.o2o.analytics.fence.StoreFence;
 import io.o2o.analytics.metrics.O2oConversionAggregator;
 import io.o2o.analytics.metrics.PipelineHealthAggregator;
 import io.o2o.analytics.metrics.StoreCustomersAggregator;
+import io.o2o.analytics.metrics.LiveOccupancy;
 import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.OffersAggregator;
 import io.o2o.analytics.metrics.StoreOccupancyAggregator;
@@ -75,8 +76,9 @@ class DashboardsTest {
                 PipelineHealthAggregator.HEALTH, PipelineHealthAggregator.DEAD_LETTERS,
                 O2oConversionAggregator.MEASUREMENT, StoreCustomersAggregator.MEASUREMENT,
                 StoreOccupancyAggregator.MEASUREMENT, ZoneActivityAggregator.MEASUREMENT,
-                MerchandisingAggregator.MEASUREMENT, OffersAggregator.MEASUREMENT);
+                MerchandisingAggregator.MEASUREMENT, OffersAggregator.MEASUREMENT, LiveOccupancy.MEASUREMENT);
         assertThat(written.get(OffersAggregator.MEASUREMENT).tags()).containsExactlyInAnyOrder("store", "rule");
+        assertThat(written.get(LiveOccupancy.MEASUREMENT).fields()).containsExactly("devices");
         assertThat(written.all().values()).allSatisfy(m -> assertThat(m.fields()).isNotEmpty());
         // The harness inputs reach the fields written only sometimes (the mean lead of a period with
         // online-to-store conversions, the ratios of a period with visitors), so the dashboards are checked

@@ -3,6 +3,7 @@ package io.o2o.analytics.dashboards;
 import io.o2o.analytics.journeys.JourneyMatch;
 import io.o2o.analytics.journeys.O2oConversion;
 import io.o2o.analytics.metrics.HealthTick;
+import io.o2o.analytics.metrics.LiveOccupancy;
 import io.o2o.analytics.metrics.MerchandisingAggregator;
 import io.o2o.analytics.metrics.OffersAggregator;
 import io.o2o.analytics.offers.FirstOfferDecisionOnly;
@@ -71,6 +72,7 @@ final class WrittenMeasurements {
         points.addAll(zoneActivityPoints());
         points.addAll(merchandisingPoints());
         points.addAll(offersPoints());
+        points.addAll(liveOccupancyPoints());
         SortedMap<String, Measurement> found = new TreeMap<>();
         for (MetricPoint point : points) {
             Measurement m = found.computeIfAbsent(
@@ -129,6 +131,16 @@ final class WrittenMeasurements {
     }
 
     /** A door counter's minute and a phone's entry in one store: every store_occupancy field. */
+    private static List<MetricPoint> liveOccupancyPoints() throws Exception {
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LiveOccupancy()), StoreVisitEvent::storeId, Types.STRING)) {
+            harness.open();
+            long at = TEN_O_CLOCK;
+            harness.processElement(StoreVisitEvent.of("enter", "d1", null, "sh-001", at, at, null), at);
+            return harness.extractOutputValues();
+        }
+    }
+
     private static List<MetricPoint> storeOccupancyPoints() throws Exception {
         try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new StoreOccupancyAggregator(Duration.ofMinutes(1), DECISION_DELAY)),
