@@ -41,7 +41,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public record BenchmarkInput(Map<InputTopic, String> topics, long records, long phones, long sensorDevices) {
 
-    static final int PARTITIONS = 2;
+    public static final int PARTITIONS = 2;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
     public static BenchmarkInput prepare(BenchmarkOptions options, PrintStream out) throws Exception {
@@ -113,7 +113,8 @@ public record BenchmarkInput(Map<InputTopic, String> topics, long records, long 
         }
     }
 
-    private static Properties adminProperties(String bootstrapServers) {
+    /** An admin client's settings: short time-outs, so that a broker that is not there fails fast. */
+    public static Properties adminProperties(String bootstrapServers) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");

@@ -39,9 +39,12 @@ public record BenchmarkOptions(
      */
     public static final String BENCHMARK_HASH_KEY = "o2o-benchmark-hash-key-not-a-secret";
 
-    /** A command-line option: {@code --name ARGUMENT}, or a flag when it takes no argument. */
-    record Option(String name, String argument, String defaultValue, String description) {
-        boolean flag() {
+    /**
+     * A command-line option: {@code --name ARGUMENT}, or a flag when it takes no argument. Shared with the other
+     * benchmarks' command lines (the latency benchmark's), so that all parse and describe their options alike.
+     */
+    public record Option(String name, String argument, String defaultValue, String description) {
+        public boolean flag() {
             return argument == null;
         }
     }
@@ -74,7 +77,7 @@ public record BenchmarkOptions(
 
     /** Thrown for a command line that cannot be run; the message says what to change. */
     public static final class UsageException extends IllegalArgumentException {
-        UsageException(String message) {
+        public UsageException(String message) {
             super(message);
         }
     }
@@ -88,26 +91,7 @@ public record BenchmarkOptions(
      *     project broker's address)
      */
     public static BenchmarkOptions parse(String[] args, String defaultBootstrap) {
-        Map<Option, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
-            }
-            int equals = arg.indexOf('=');
-            String name = arg.substring(2, equals < 0 ? arg.length() : equals);
-            Option option = OPTIONS.stream().filter(o -> o.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new UsageException("unknown option --" + name + " (see --help)"));
-            if (option.flag()) {
-                values.put(option, "true");
-            } else if (equals >= 0) {
-                values.put(option, arg.substring(equals + 1));
-            } else if (i + 1 < args.length) {
-                values.put(option, args[++i]);
-            } else {
-                throw new UsageException("--" + name + " needs a value: " + option.argument());
-            }
-        }
+        Map<Option, String> values = values(args, OPTIONS);
         String bootstrap = values.getOrDefault(BOOTSTRAP_SERVERS, defaultBootstrap);
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new UsageException("no Kafka broker: pass --bootstrap-servers HOST:PORT");
@@ -153,14 +137,38 @@ public record BenchmarkOptions(
         return topicPrefix + "-" + customers + "c-" + seed + "-" + stream;
     }
 
-    public static String usage() {
-        StringBuilder text = new StringBuilder()
-                .append("Usage: o2o-bench [pipeline] [--start-kafka] [OPTION]...   |   o2o-bench fences [JMH OPTION]...\n")
-                .append("pipeline: fills Kafka with simulated customers, then runs the stateless pass-through and the whole\n")
-                .append("job, bounded, on one in-process MiniCluster, and prints records/s, CPU seconds, their ratio and the\n")
-                .append("job's checkpoints. --start-kafka (bin/o2o-bench) starts scripts/kafka.sh first and stops it after.\n")
-                .append("fences: JMH benchmarks of fence lookups against plain JTS ('o2o-bench fences -h': JMH's options).\n\n");
-        for (Option option : OPTIONS) {
+    /**
+     * The values given for {@code options}: {@code --name VALUE}, {@code --name=VALUE}, or {@code --name} alone for
+     * a flag (then "true"). Options not given are absent.
+     */
+    public static Map<Option, String> values(String[] args, List<Option> options) {
+        Map<Option, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            int equals = arg.indexOf('=');
+            String name = arg.substring(2, equals < 0 ? arg.length() : equals);
+            Option option = options.stream().filter(o -> o.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new UsageException("unknown option --" + name + " (see --help)"));
+            if (option.flag()) {
+                values.put(option, "true");
+            } else if (equals >= 0) {
+                values.put(option, arg.substring(equals + 1));
+            } else if (i + 1 < args.length) {
+                values.put(option, args[++i]);
+            } else {
+                throw new UsageException("--" + name + " needs a value: " + option.argument());
+            }
+        }
+        return values;
+    }
+
+    /** One line per option, with its argument, description and default: the body of a --help. */
+    public static String describe(List<Option> options) {
+        StringBuilder text = new StringBuilder();
+        for (Option option : options) {
             String left = "  --" + option.name() + (option.flag() ? "" : " " + option.argument());
             text.append(String.format(Locale.ROOT, "%-36s %s", left, option.description()));
             if (option.defaultValue() != null) {
@@ -171,11 +179,22 @@ public record BenchmarkOptions(
         return text.toString();
     }
 
-    private static String value(Map<Option, String> values, Option option) {
+    public static String usage() {
+        StringBuilder text = new StringBuilder()
+                .append("Usage: o2o-bench [pipeline] [--start-kafka] [OPTION]...   |   o2o-bench fences [JMH OPTION]...\n")
+                .append("pipeline: fills Kafka with simulated customers, then runs the stateless pass-through and the whole\n")
+                .append("job, bounded, on one in-process MiniCluster, and prints records/s, CPU seconds, their ratio and the\n")
+                .append("job's checkpoints. --start-kafka (bin/o2o-bench) starts scripts/kafka.sh first and stops it after.\n")
+                .append("fences: JMH benchmarks of fence lookups against plain JTS ('o2o-bench fences -h': JMH's options).\n")
+                .append("latency: ping to decision latency at a live input rate ('o2o-bench latency --help').\n\n");
+        return text.append(describe(OPTIONS)).toString();
+    }
+
+    public static String value(Map<Option, String> values, Option option) {
         return values.getOrDefault(option, option.defaultValue());
     }
 
-    private static long wholeNumber(Map<Option, String> values, Option option, long min, long max) {
+    public static long wholeNumber(Map<Option, String> values, Option option, long min, long max) {
         String text = value(values, option);
         long n;
         try {
@@ -190,7 +209,7 @@ public record BenchmarkOptions(
     }
 
     /** 2h, 90m, 1h30m, 10s, or ISO-8601 (PT2H). */
-    static Duration duration(Option option, String text) {
+    public static Duration duration(Option option, String text) {
         Matcher m = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!text.isBlank() && m.matches()) {
             Duration d = Duration.ofHours(group(m, 1)).plusMinutes(group(m, 2)).plusSeconds(group(m, 3));

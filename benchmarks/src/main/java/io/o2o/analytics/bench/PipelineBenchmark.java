@@ -118,7 +118,11 @@ public final class PipelineBenchmark {
         return JobSetup.fromArguments(args.toArray(String[]::new), Map.of());
     }
 
-    private static Path writeHashKey(Path workDir) throws IOException {
+    /**
+     * Writes {@link BenchmarkOptions#BENCHMARK_HASH_KEY} to {@code <work dir>/benchmark-hash.key}, readable by
+     * its owner only, for the job's {@code --hash-key-file}.
+     */
+    public static Path writeHashKey(Path workDir) throws IOException {
         Path file = workDir.resolve("benchmark-hash.key");
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -126,7 +130,8 @@ public final class PipelineBenchmark {
         return file;
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a folder and everything in it; nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
