@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One decision per offer, across merges of customers: a moment re-sent as the surviving customer's after a link
  * fires the same rule again under the same offer id, and the earliest decision stands (ties: the smaller customer
- * id). A redemption is a decision of its own. Keyed by {@link #keyOf}.
+ * id). A live decision (docs/offers.md, "Live offers") is let through as it arrives: waiting for the watermark here
+ * would undo what deciding it live gained. A redemption is a decision of its own. Keyed by {@link #keyOf}.
  */
 public class FirstOfferDecisionOnly extends FirstDecisionOnly<OfferDecision> {
     private static final long serialVersionUID = 1L;
@@ -21,7 +22,7 @@ public class FirstOfferDecisionOnly extends FirstDecisionOnly<OfferDecision> {
 
     public FirstOfferDecisionOnly(Duration memory) {
         super(OfferDecision.class, OfferDecision::decidedAt, (a, b) -> a.customerId().compareTo(b.customerId()), memory,
-                "repeatedOfferDecisions", ACCUMULATOR_PREFIX, OUTCOMES, OfferDecision::outcome);
+                "repeatedOfferDecisions", ACCUMULATOR_PREFIX, OUTCOMES, OfferDecision::outcome, OfferDecision::live);
     }
 
     public static String keyOf(OfferDecision decision) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param redeemBy until when a purchase at the store redeems it
  * @param txId for a redemption, the purchase
  * @param amount for a redemption, its amount
+ * @param live decided as the live moment arrived (docs/offers.md, "Live offers"), published at once; false for a
+ *     decision in event time
  */
 public record OfferDecision(
         String offerId,
@@ -35,7 +37,8 @@ public record OfferDecision(
         String offerJson,
         long redeemBy,
         String txId,
-        Double amount) {
+        Double amount,
+        boolean live) {
 
     public static final String SENT = "sent";
     public static final String SUPPRESSED_CONSENT = "suppressed_consent";

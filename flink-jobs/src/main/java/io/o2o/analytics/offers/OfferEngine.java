@@ -101,6 +101,8 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
     private transient Tally decidedLive;
     private transient Tally leftToFinal;
     private transient Tally contradicted;
+    /** Whether the decisions being made are live ones, so that each says so. */
+    private transient boolean decidingLive;
 
     /**
      * @param fileRules the rules file's rules as JSON, in effect from the start until a change on the topic
@@ -195,9 +197,15 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         CustomerActivity moment = live.decided();
         customer.liveUnconfirmed.put(moment.eventId(), now);
         List<OfferRule> rules = rules(ctx.getBroadcastState(RULES)).activeAt(now);
-        fire(customer, rules, CustomerActivity.ENTER.equals(moment.kind()) ? OfferTrigger.ENTER : OfferTrigger.PASS_BY,
-                moment, now, ctx, out);
-        nearby(customer, rules, moment, customer.lastStoreActivity, now, ctx, out);
+        decidingLive = true;
+        try {
+            fire(customer, rules,
+                    CustomerActivity.ENTER.equals(moment.kind()) ? OfferTrigger.ENTER : OfferTrigger.PASS_BY, moment,
+                    now, ctx, out);
+            nearby(customer, rules, moment, customer.lastStoreActivity, now, ctx, out);
+        } finally {
+            decidingLive = false;
+        }
         customerState.update(customer);
     }
 
@@ -462,7 +470,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         String[] verdict = verdict(customer, rule, storeId, now, to);
         OfferDecision decision = new OfferDecision(offerId, verdict[0], verdict[1], rule.id(), rule.version(),
                 ctx.getCurrentKey(), storeId, zoneId, rule.trigger().type().code(), triggerEventId, triggeredAt, now,
-                List.copyOf(to), rule.offerJson(), redeemBy, null, null);
+                List.copyOf(to), rule.offerJson(), redeemBy, null, null, decidingLive);
         if (decision.sent()) {
             customer.sentOffers.add(new SentOffer(offerId, rule.id(), rule.version(), storeId, now, redeemBy, false));
             customer.sentPerRule.merge(rule.id(), 1, Integer::sum);
@@ -601,7 +609,7 @@ public class OfferEngine extends KeyedBroadcastProcessFunction<String, OfferSign
         count(OfferDecision.REDEEMED);
         out.collect(new OfferDecision(offer.offerId(), OfferDecision.REDEEMED, "purchase " + purchase.txId(),
                 offer.ruleId(), offer.ruleVersion(), purchase.customerId(), offer.storeId(), null, null, null, offer.sentAt(),
-                purchase.ts(), List.of(), null, offer.redeemBy(), purchase.txId(), purchase.amount()));
+                purchase.ts(), List.of(), null, offer.redeemBy(), purchase.txId(), purchase.amount(), false));
     }
 
     private void forgetOld(CustomerOfferState customer, long now) {

@@ -23,7 +23,8 @@ import org.apache.flink.util.function.SerializableFunction;
  * operator first.
  *
  * <p>Keyed by the decision's id. A decision waits for the watermark to pass its time; the id is then remembered
- * for {@code memory} of event time, and repeats within it are dropped and counted. Each decision let through adds
+ * for {@code memory} of event time, and repeats within it are dropped and counted. A decision that must not wait
+ * ({@code atOnce}: a live one) is let through as it arrives, unless its id was let through already. Each decision let through adds
  * one to the job accumulator {@code accumulatorPrefix + kindOf(decision)}, for a run's summary.
  */
 public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
@@ -37,6 +38,7 @@ public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
     private final String accumulatorPrefix;
     private final List<String> kinds;
     private final SerializableFunction<T, String> kindOf;
+    private final SerializableFunction<T, Boolean> atOnce;
 
     private transient Comparator<T> earliest;
     private transient ValueState<T> candidate;
@@ -48,6 +50,14 @@ public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
     public FirstDecisionOnly(Class<T> type, SerializableFunction<T, Long> decidedAt,
             EventTimeBuffer.SerializableComparator<T> tieBreak, Duration memory, String repeatsMetric,
             String accumulatorPrefix, List<String> kinds, SerializableFunction<T, String> kindOf) {
+        this(type, decidedAt, tieBreak, memory, repeatsMetric, accumulatorPrefix, kinds, kindOf, decision -> false);
+    }
+
+    /** @param atOnce which decisions are let through as they arrive, not when the watermark passes them */
+    public FirstDecisionOnly(Class<T> type, SerializableFunction<T, Long> decidedAt,
+            EventTimeBuffer.SerializableComparator<T> tieBreak, Duration memory, String repeatsMetric,
+            String accumulatorPrefix, List<String> kinds, SerializableFunction<T, String> kindOf,
+            SerializableFunction<T, Boolean> atOnce) {
         this.type = type;
         this.decidedAt = decidedAt;
         this.tieBreak = tieBreak;
@@ -56,6 +66,7 @@ public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
         this.accumulatorPrefix = accumulatorPrefix;
         this.kinds = List.copyOf(kinds);
         this.kindOf = kindOf;
+        this.atOnce = atOnce;
     }
 
     @Override
@@ -81,6 +92,10 @@ public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
         if (publishedAt.value() != null) {
             return;
         }
+        if (atOnce.apply(decision)) {
+            publish(decision, Math.max(decidedAt.apply(decision), ctx.timerService().currentWatermark() + 1), ctx, out);
+            return;
+        }
         if (current == null || earliest.compare(decision, current) < 0) {
             candidate.update(decision);
         }
@@ -88,15 +103,20 @@ public class FirstDecisionOnly<T> extends KeyedProcessFunction<String, T, T> {
                 Math.max(decidedAt.apply(decision), ctx.timerService().currentWatermark() + 1));
     }
 
+    /** Out, once: the id is remembered from {@code at} for the memory. */
+    private void publish(T decided, long at, Context ctx, Collector<T> out) throws Exception {
+        out.collect(decided);
+        published.get(kindOf.apply(decided)).add(1);
+        candidate.clear();
+        publishedAt.update(at);
+        ctx.timerService().registerEventTimeTimer(at + memoryMillis);
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<T> out) throws Exception {
         T decided = candidate.value();
         if (decided != null) {
-            out.collect(decided);
-            published.get(kindOf.apply(decided)).add(1);
-            candidate.clear();
-            publishedAt.update(timestamp);
-            ctx.timerService().registerEventTimeTimer(timestamp + memoryMillis);
+            publish(decided, timestamp, ctx, out);
         } else if (publishedAt.value() != null && timestamp >= publishedAt.value() + memoryMillis) {
             publishedAt.clear();
         }

@@ -279,7 +279,7 @@ final class WrittenMeasurements {
                 boolean redeemed = outcome.equals(OfferDecision.REDEEMED);
                 harness.processElement(new OfferDecision("welcome-1", outcome, null, "welcome", 1, "c1", "sh-001", null,
                         "enter", "e1", at, at, List.of("member:m1"), "{}", at + ONE_HOUR.toMillis(),
-                        redeemed ? "tx1" : null, redeemed ? 42.0 : null), at);
+                        redeemed ? "tx1" : null, redeemed ? 42.0 : null, false), at);
             }
             harness.processWatermark(TEN_O_CLOCK + ONE_HOUR.toMillis());
             return harness.extractOutputValues();

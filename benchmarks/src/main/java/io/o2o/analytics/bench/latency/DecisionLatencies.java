@@ -43,6 +43,12 @@ public final class DecisionLatencies {
     /** Decisions of one type ({@code enter}, {@code pass_by}, {@code exit}) from their decisive ping. */
     public static LatencyRow visits(String type, String from, List<VisitDecision> decisions, PingIndex pings,
             Window window) {
+        return visits(type, type, from, decisions, pings, window);
+    }
+
+    /** As {@link #visits(String, String, List, PingIndex, Window)}, in a row named {@code kind}. */
+    public static LatencyRow visits(String type, String kind, String from, List<VisitDecision> decisions,
+            PingIndex pings, Window window) {
         List<Long> latencies = new ArrayList<>();
         long unlinked = 0;
         for (VisitDecision decision : firstOfEach(decisions).values()) {
@@ -58,7 +64,7 @@ public final class DecisionLatencies {
                 latencies.add(decision.append() - ping.getAsLong());
             }
         }
-        return new LatencyRow(type, from, Percentiles.of(latencies), unlinked);
+        return new LatencyRow(kind, from, Percentiles.of(latencies), unlinked);
     }
 
     /**

@@ -71,6 +71,7 @@ public final class LatencyBenchmark {
     /** Between the last record written and the stop: the feed's last checkpoint and producer flushes. */
     private static final Duration LAST_WORDS = Duration.ofSeconds(15);
     private static final List<ConfigOption<String>> OUTPUT_TOPICS = List.of(JobOptions.TOPIC_VISITS,
+            JobOptions.TOPIC_LIVE_MOMENTS,
             JobOptions.TOPIC_DEAD_LETTERS, JobOptions.TOPIC_CUSTOMER_ASSIGNMENTS, JobOptions.TOPIC_O2O_CONVERSIONS,
             JobOptions.TOPIC_PROFILE_UPDATES, JobOptions.TOPIC_GEO_OFFERS, JobOptions.TOPIC_OFFER_AUDIT);
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -190,6 +191,13 @@ public final class LatencyBenchmark {
         for (AppendedRecord r : kafka.read(outputs.get(JobOptions.TOPIC_VISITS))) {
             visits.add(VisitDecision.of(json.readTree(r.value()), r.appendMillis()));
         }
+        List<VisitDecision> liveMoments = new ArrayList<>();
+        for (AppendedRecord r : kafka.read(outputs.get(JobOptions.TOPIC_LIVE_MOMENTS))) {
+            liveMoments.add(VisitDecision.of(json.readTree(r.value()), r.appendMillis()));
+        }
+        // An offer names its moment by event id, which a live moment and its final decision share: the first of them.
+        List<VisitDecision> moments = new ArrayList<>(visits);
+        moments.addAll(liveMoments);
         List<OfferSent> offers = new ArrayList<>();
         for (AppendedRecord r : kafka.read(outputs.get(JobOptions.TOPIC_GEO_OFFERS))) {
             offers.add(OfferSent.of(json.readTree(r.value()), r.appendMillis()));
@@ -205,25 +213,33 @@ public final class LatencyBenchmark {
 
         PingIndex pings = input.pings();
         List<LatencyRow> rows = List.of(
+                DecisionLatencies.visits(VisitDecision.ENTER, "live enter", "the ping that confirmed it (decidedAt)",
+                        liveMoments, pings, window),
+                DecisionLatencies.visits(VisitDecision.PASS_BY, "live pass_by, a fix beyond",
+                        "the fix beyond the near-buffer (decidedAt)",
+                        liveMoments.stream().filter(d -> d.decidedAt() != null).toList(), pings, window),
+                DecisionLatencies.visits(VisitDecision.PASS_BY, "live pass_by, fell silent",
+                        "its last ping near the store (no fix beyond came: the exit timeout)",
+                        liveMoments.stream().filter(d -> d.decidedAt() == null).toList(), pings, window),
                 DecisionLatencies.visits(VisitDecision.ENTER, "the ping that confirmed it (decidedAt)", visits, pings,
                         window),
                 DecisionLatencies.visits(VisitDecision.PASS_BY,
                         "the ping that decided it (decidedAt), else its last ping near the store", visits, pings, window),
                 DecisionLatencies.visits(VisitDecision.EXIT, "its last ping inside (eventTime)", visits, pings, window),
                 DecisionLatencies.offersOn(VisitDecision.ENTER, "geo-offer visible on enter",
-                        "the entry's confirming ping (via offer-audit's triggerEventId)", offersVisible, audit, visits,
+                        "the entry's confirming ping (via offer-audit's triggerEventId)", offersVisible, audit, moments,
                         pings, window),
                 DecisionLatencies.offersOn(VisitDecision.PASS_BY, "geo-offer visible on pass_by",
-                        "the pass-by's ping, as in the pass_by row", offersVisible, audit, visits, pings, window),
+                        "the pass-by's ping, as in the pass_by row", offersVisible, audit, moments, pings, window),
                 DecisionLatencies.offersOn(VisitDecision.ENTER, "offer-audit sent on enter",
                         "the entry's confirming ping (the audit: at least once, no transaction)",
-                        DecisionLatencies.auditAppends(audit), audit, visits, pings, window),
+                        DecisionLatencies.auditAppends(audit), audit, moments, pings, window),
                 DecisionLatencies.offersFromSentAt(offers, offersVisible, window),
                 DecisionLatencies.deadLetters(true, deadLetters, window),
                 DecisionLatencies.deadLetters(false, deadLetters, window),
                 DecisionLatencies.inputLag(input.lags()));
 
-        return report(options, run, setup, start, feed, backlog, checkpoints, input, rows, visits, offersVisible,
+        return report(options, run, setup, start, feed, backlog, checkpoints, input, rows, moments, offersVisible,
                 audit, deadLetters);
     }
 
@@ -422,7 +438,7 @@ public final class LatencyBenchmark {
         Long firstDecision = firstAppend(Stream.of(firstVisit, firstOffer, firstAudit).filter(Objects::nonNull).toList());
         long live = feed.wallStartMillis();
         text.append(String.format(Locale.ROOT, "%nFirst decision %s after the run's first input record (%s after the "
-                        + "live feed's start); first visits record %s, offer-audit %s, geo-offer visible %s, dead letter %s "
+                        + "live feed's start); first visits or live-moments record %s, offer-audit %s, geo-offer visible %s, dead letter %s "
                         + "after the run's first record%n",
                 LatencyReport.delay(first, firstDecision), LatencyReport.delay(live, firstDecision),
                 LatencyReport.delay(first, firstVisit), LatencyReport.delay(first, firstAudit),

@@ -164,7 +164,7 @@ class DecisionLatenciesTest {
     private static OfferDecision decision(String offerId, String outcome, String trigger, String triggerEventId,
             long decidedAt) {
         return new OfferDecision(offerId, outcome, "", "rule", 1, "customer-1", "sh-001", null, trigger,
-                triggerEventId, decidedAt, decidedAt, List.of(), "{}", decidedAt + 86_400_000, null, null);
+                triggerEventId, decidedAt, decidedAt, List.of(), "{}", decidedAt + 86_400_000, null, null, false);
     }
 
     private static AuditDecision audit(OfferDecision decision, long append) {
