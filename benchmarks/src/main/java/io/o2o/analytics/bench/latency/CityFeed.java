@@ -20,10 +20,19 @@ public record CityFeed(List<RawRecord> backlog, List<RawRecord> live) {
 
     /** @param records in arrival order ({@link RawRecord#timestampMillis()}), as the simulator makes them */
     public static CityFeed of(List<RawRecord> records, Instant start, Duration feed) {
+        return of(records, start, feed, false);
+    }
+
+    /**
+     * @param withPositions whether the backlog has the earlier pings and sensor readings too: the engine then links
+     *     phones to their customers (a phone seen with its user) before the feed, as a running deployment has
+     */
+    public static CityFeed of(List<RawRecord> records, Instant start, Duration feed, boolean withPositions) {
         long from = start.toEpochMilli();
         long until = start.plus(feed).toEpochMilli();
         return new CityFeed(
-                records.stream().filter(r -> r.timestampMillis() < from && !POSITIONS.contains(r.topic())).toList(),
+                records.stream().filter(r -> r.timestampMillis() < from
+                        && (withPositions || !POSITIONS.contains(r.topic()))).toList(),
                 records.stream().filter(r -> r.timestampMillis() >= from && r.timestampMillis() < until).toList());
     }
 }

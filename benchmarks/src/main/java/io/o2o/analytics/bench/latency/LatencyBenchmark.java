@@ -158,7 +158,8 @@ public final class LatencyBenchmark {
 
             // The feed starts now, so that event times are close to the broker's append times: the job refuses
             // events far from their record's timestamp (ingest.max-future-skew, ingest.max-past-age).
-            start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(10);
+            // With the earlier positions the backlog is some tens of thousands of records: time to read them first.
+            start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(options.knownPhones() ? 40 : 10);
             SimulationSettings settings = SimulationSettings.builder()
                     .seed(options.seed())
                     .customers(options.customers())
@@ -167,7 +168,7 @@ public final class LatencyBenchmark {
                     .build();
             long simulating = System.nanoTime();
             Simulation simulation = new CitySimulator(setup.fences(), settings).run();
-            CityFeed city = CityFeed.of(simulation.records(), start, options.feed());
+            CityFeed city = CityFeed.of(simulation.records(), start, options.feed(), options.knownPhones());
             System.out.printf("Simulated %,d customers (seed %d) over %d min from %s in %.1f s: %,d records to feed"
                             + " live from %s, %,d earlier ones as a backlog%n",
                     options.customers(), options.seed(), options.simulatedWindow().toMinutes(), settings.start(),

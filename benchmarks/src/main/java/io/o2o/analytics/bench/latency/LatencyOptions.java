@@ -32,7 +32,8 @@ public record LatencyOptions(
         Duration checkpointInterval,
         String topicPrefix,
         String workDir,
-        boolean keepTopics) {
+        boolean keepTopics,
+        boolean knownPhones) {
 
     /**
      * The slowest decision of the window is a pass-by or an exit at its very end: decided once the watermark is an
@@ -69,10 +70,13 @@ public record LatencyOptions(
             "checkpoints, the job's metric files, the Flink log and the report (latency-<run>.txt)");
     static final Option KEEP_TOPICS = new Option("keep-topics", null, null,
             "keep the run's topics (deleted after the run by default)");
+    static final Option KNOWN_PHONES = new Option("known-phones", null, null,
+            "write the warm-up's pings and sensor readings too, at once before the feed, so that phones are linked to "
+                    + "their customers already, as in a deployment that has been running (default: left out)");
     static final Option HELP = new Option("help", null, null, "print this help and exit");
 
     static final List<Option> OPTIONS = List.of(BOOTSTRAP_SERVERS, CUSTOMERS, SEED, WARM_UP, DURATION, TAIL,
-            CHECKPOINT_INTERVAL, TOPIC_PREFIX, WORK_DIR, KEEP_TOPICS, HELP);
+            CHECKPOINT_INTERVAL, TOPIC_PREFIX, WORK_DIR, KEEP_TOPICS, KNOWN_PHONES, HELP);
 
     /**
      * @param defaultBootstrap used when {@code --bootstrap-servers} is not given (the launcher passes the
@@ -107,7 +111,8 @@ public record LatencyOptions(
                 interval == null ? null : BenchmarkOptions.duration(CHECKPOINT_INTERVAL, interval),
                 prefix,
                 BenchmarkOptions.value(values, WORK_DIR),
-                values.containsKey(KEEP_TOPICS));
+                values.containsKey(KEEP_TOPICS),
+                values.containsKey(KNOWN_PHONES));
     }
 
     /** The live feed: the measured window and the tail. */

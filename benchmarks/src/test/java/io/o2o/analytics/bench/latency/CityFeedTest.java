@@ -30,6 +30,11 @@ class CityFeedTest {
 
         assertThat(feed.backlog()).containsExactly(earlierLink, earlierConsent);
         assertThat(feed.live()).containsExactly(ping, purchase);
+
+        CityFeed known = CityFeed.of(List.of(earlierPing, earlierReading, earlierLink, earlierConsent, ping, purchase,
+                afterTheFeed), FEED_START, Duration.ofMinutes(15), true);
+        assertThat(known.backlog()).containsExactly(earlierPing, earlierReading, earlierLink, earlierConsent);
+        assertThat(known.live()).containsExactly(ping, purchase);
     }
 
     private static RawRecord record(InputTopic topic, long at) {
