@@ -167,6 +167,7 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
         currentExpiry = stored == null ? null : stored.customerExpiry;
         int nextAssignment = 0;
         LbsPing previous = null;
+        Consumer<StoreVisitEvent> decide = decisions(out);
         for (LbsPing ping : due) {
             // At one instant, who the device is is settled before what it did.
             while (nextAssignment < dueAssignments.size() && dueAssignments.get(nextAssignment).ts() <= ping.ts()) {
@@ -177,15 +178,15 @@ public class VisitDetector extends KeyedCoProcessFunction<String, LbsPing, Custo
             if (ping.sameFixAs(previous)) {
                 reject(ctx, rejected(ping, DeadLetterReason.DUPLICATE_EVENT, "the same fix arrived twice"));
             } else {
-                storeSessions.expire(open, deviceId, ping.ts(), decisions(out));
-                storeSessions.apply(ping, deviceId, open, decisions(out));
+                storeSessions.expire(open, deviceId, ping.ts(), decide);
+                storeSessions.apply(ping, deviceId, open, decide);
             }
             previous = ping;
         }
         while (nextAssignment < dueAssignments.size()) {
             assignAt(dueAssignments.get(nextAssignment++), deviceId, open, ctx, out);
         }
-        storeSessions.expire(open, deviceId, horizon, decisions(out));
+        storeSessions.expire(open, deviceId, horizon, decide);
         if (currentCustomer != null && currentExpiry != null
                 && customerExpiry.expiredAt(currentExpiry, horizon, false, ctx.timerService())) {
             currentCustomer = null;
